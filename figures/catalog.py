@@ -1,0 +1,86 @@
+"""The catalog: every figure the site uses, declared once, by a stable name.
+
+Pages refer to figures by these names (``figures/NAME.gif`` and ``figures/NAME.dark.gif``);
+the CLI's ``list`` and ``build`` read this list, and so does the site's adapter. Names are
+public (courses link to them): add, never rename.
+
+A ``transposed`` entry is declared by the direct convolution it transposes, as in
+vdumoulin/conv_arithmetic: ``no-padding-strides-transposed`` is the transposed convolution that
+maps the 2×2 output of ``no-padding-strides`` (i=5, k=3, s=2, p=0) back to 5×5.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from . import arith
+from .config import Config
+
+THEME_NAMES = ("light", "dark")
+
+
+@dataclass(frozen=True)
+class Entry:
+    name: str
+    kind: str  # "conv" or "transposed"
+    i: int  # the direct convolution's input size (square)
+    k: int
+    s: int = 1
+    p: int = 0
+    d: int = 1
+    fmt: str = "gif"
+
+    def config(self) -> Config:
+        if self.kind == "conv":
+            return Config("conv", (self.i, self.i), (self.k, self.k), (self.s, self.s), (self.p, self.p),
+                          (self.d, self.d))
+        o, a = arith.transposed_of(self.i, self.k, self.s, self.p, self.d)
+        return Config("transposed", (o, o), (self.k, self.k), (self.s, self.s), (self.p, self.p),
+                      (self.d, self.d), (a, a))
+
+    def filename(self, theme: str = "light") -> str:
+        return f"{self.name}.{self.fmt}" if theme == "light" else f"{self.name}.{theme}.{self.fmt}"
+
+    def command(self, theme: str = "light") -> str:
+        """The one command that renders this figure."""
+        extra = "" if theme == "light" else f" --theme {theme}"
+        return f"python -m figures render {self.config().options()}{extra} -o {self.filename(theme)}"
+
+    def describe(self) -> str:
+        c = self.config()
+        shape = c.check()
+        params = f"i={c.input[0]} k={self.k} s={self.s} p={self.p}"
+        if self.d != 1:
+            params += f" d={self.d}"
+        if self.kind == "transposed":
+            params += f" a={c.output_padding[0]}"
+        size = f"{shape.input[0]}×{shape.input[1]} → {shape.output[0]}×{shape.output[1]}"
+        of = f"  (transposes conv i={self.i} k={self.k} s={self.s} p={self.p})" if self.kind == "transposed" else ""
+        return f"{self.name:<40} {self.kind:<11} {params:<24} {size}{of}"
+
+
+def _classic() -> list[Entry]:
+    direct = [
+        ("no-padding-no-strides", 4, 3, 1, 0),
+        ("arbitrary-padding-no-strides", 5, 4, 1, 2),
+        ("same-padding-no-strides", 5, 3, 1, 1),
+        ("full-padding-no-strides", 5, 3, 1, 2),
+        ("no-padding-strides", 5, 3, 2, 0),
+        ("padding-strides", 5, 3, 2, 1),
+        ("padding-strides-odd", 6, 3, 2, 1),
+    ]
+    entries = [Entry(name, "conv", i, k, s, p) for name, i, k, s, p in direct]
+    entries += [Entry(f"{name}-transposed", "transposed", i, k, s, p) for name, i, k, s, p in direct]
+    entries.append(Entry("dilation", "conv", 7, 3, 1, 0, d=2))
+    return entries
+
+
+CATALOG: tuple[Entry, ...] = tuple(_classic())
+BY_NAME = {entry.name: entry for entry in CATALOG}
+assert len(BY_NAME) == len(CATALOG), "figure names must be unique"
+
+
+def get(name: str) -> Entry:
+    if name not in BY_NAME:
+        raise ValueError(f"{name!r}: no figure of that name in the catalog (see: python -m figures list)")
+    return BY_NAME[name]

@@ -1,0 +1,192 @@
+"""``python -m figures``: shapes, single figures and the whole catalog from the command line.
+
+    python -m figures shape conv --input 5 --kernel 3 --stride 2 --padding 1
+    python -m figures render transposed --input 2 --kernel 3 --stride 2 -o up.gif
+    python -m figures build --jobs 2
+    python -m figures list
+
+Bad input gets one line on stderr that names the bad value and the rule, exit status 2, no
+traceback and no file. ``shape`` and ``list`` never import torch.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import sys
+from pathlib import Path
+from typing import Optional, Sequence
+
+from . import arith, catalog
+from .config import VALUES, Config
+
+PROG = "python -m figures"
+
+
+class UsageError(Exception):
+    """Bad input: reported as one line, exit status 2."""
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # one line, no usage block
+        raise UsageError(message)
+
+
+def _pair(option: str, minimum: int):
+    def parse(text: str) -> tuple[int, int]:
+        m = re.fullmatch(r"\s*(-?\d+)\s*(?:[x×,]\s*(-?\d+)\s*)?", text)
+        if not m:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a size: give N or HxW (integers)")
+        h = int(m.group(1))
+        w = int(m.group(2)) if m.group(2) is not None else h
+        for v in (h, w):
+            if v < minimum:
+                rule = "positive" if minimum == 1 else "0 or more"
+                raise argparse.ArgumentTypeError(f"{text!r}: {v} is not allowed, {option} must be {rule}")
+        return h, w
+
+    parse.__name__ = option
+    return parse
+
+
+def _padding(text: str):
+    if text in ("same", "valid"):
+        return text
+    return _pair("--padding", 0)(text)
+
+
+def _add_geometry(p: argparse.ArgumentParser, pool: bool = False) -> None:
+    p.add_argument("--input", required=True, type=_pair("--input", 1), metavar="H[xW]")
+    p.add_argument("--kernel", required=True, type=_pair("--kernel", 1), metavar="K[xK]")
+    p.add_argument("--stride", type=_pair("--stride", 1), default=None if pool else (1, 1), metavar="S[xS]")
+    p.add_argument("--padding", type=_padding, default=(0, 0), metavar="P[xP]",
+                   help="integers, or same/valid for a convolution")
+    p.add_argument("--dilation", type=_pair("--dilation", 1), default=(1, 1), metavar="D[xD]")
+    p.add_argument("--output-padding", type=_pair("--output-padding", 0), default=(0, 0), metavar="A[xA]",
+                   help="transposed convolution only")
+
+
+def make_parser() -> Parser:
+    parser = Parser(prog=PROG, description="Convolution figures drawn from torch's tensors.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
+
+    shape = sub.add_parser("shape", help="output size and its formula (no torch)")
+    shape.add_argument("op", choices=("conv", "transposed", "pool"))
+    _add_geometry(shape, pool=True)
+    shape.add_argument("--ceil-mode", action="store_true", help="pooling only")
+    shape.add_argument("--json", action="store_true", help="one JSON object")
+
+    render = sub.add_parser("render", help="render one configuration as .gif or .png")
+    render.add_argument("kind", choices=("conv", "transposed"))
+    _add_geometry(render)
+    render.add_argument("--values", choices=VALUES, default="arange")
+    render.add_argument("--seed", type=int, default=0)
+    render.add_argument("--theme", choices=catalog.THEME_NAMES, default="light")
+    render.add_argument("--strip", action="store_true", help="a PNG of every frame side by side")
+    render.add_argument("-o", "--output", required=True, type=Path, metavar="PATH")
+
+    build = sub.add_parser("build", help="render the whole catalog")
+    build.add_argument("--out", type=Path, default=Path("build/figures"), metavar="DIR")
+    build.add_argument("--jobs", type=int, default=os.cpu_count() or 1, metavar="N")
+    build.add_argument("--only", nargs="+", default=None, metavar="NAME")
+
+    sub.add_parser("list", help="the catalog: name, kind, configuration")
+    return parser
+
+
+def _shape(args) -> int:
+    if args.op == "pool":
+        if args.output_padding != (0, 0):
+            raise UsageError(f"--output-padding {args.output_padding}: pooling has no output padding")
+        if isinstance(args.padding, str):
+            raise UsageError(f"--padding {args.padding}: pooling takes integer padding")
+        result = arith.pool2d(args.input, args.kernel, args.stride, args.padding, args.dilation, args.ceil_mode)
+    else:
+        if args.ceil_mode:
+            raise UsageError("--ceil-mode: only pooling has a ceil mode")
+        stride = args.stride or (1, 1)
+        config = Config("conv" if args.op == "conv" else "transposed", args.input, args.kernel, stride,
+                        args.padding, args.dilation, args.output_padding)
+        result = _checked_shape(config, draw=False)
+    if args.json:
+        print(json.dumps({
+            "op": args.op,
+            "input": list(result.input),
+            "output": list(result.output),
+            "formula": {"height": result.formulas[0], "width": result.formulas[1]},
+        }, ensure_ascii=False))
+    else:
+        print(result.describe())
+    return 0
+
+
+def _checked_shape(config: Config, draw: bool) -> arith.Shape:
+    """The arithmetic's verdict; with ``draw``, also the limits of what a figure can draw."""
+    if config.kind == "conv" and config.output_padding != (0, 0):
+        raise UsageError(f"--output-padding {config.output_padding}: only a transposed convolution has one")
+    if config.kind == "transposed" and isinstance(config.padding, str):
+        raise UsageError(f"--padding {config.padding}: a transposed convolution takes integer padding")
+    if draw:
+        return config.check()
+    if config.kind == "conv":
+        return arith.conv2d(config.input, config.kernel, config.stride, config.padding, config.dilation)
+    return arith.conv_transpose2d(config.input, config.kernel, config.stride, config.padding,
+                                  config.dilation, config.output_padding)
+
+
+def _render(args) -> int:
+    out: Path = args.output
+    fmt = out.suffix.lower().lstrip(".")
+    if fmt not in ("gif", "png"):
+        raise UsageError(f"-o {out}: the file name must end in .gif or .png")
+    if args.strip and fmt != "png":
+        raise UsageError(f"--strip: a frame strip is a PNG, but -o {out} ends in .{fmt}")
+    if not out.parent.is_dir():
+        raise UsageError(f"-o {out}: the folder {out.parent} does not exist")
+    config = Config(args.kind, args.input, args.kernel, args.stride, args.padding, args.dilation,
+                    args.output_padding, args.values, args.seed)
+    _checked_shape(config, draw=True)
+    from . import cache  # imports torch only when it renders
+
+    source = cache.get(config, args.theme, fmt, args.strip)
+    cache.write_atomic(out, source.read_bytes())
+    print(out)
+    return 0
+
+
+def _build(args) -> int:
+    if args.jobs < 1:
+        raise UsageError(f"--jobs {args.jobs}: give at least 1")
+    for name in args.only or ():
+        if name not in catalog.BY_NAME:
+            raise UsageError(f"--only {name}: no figure of that name (see: {PROG} list)")
+    from . import build
+
+    written = build.build(args.out, args.jobs, args.only, progress=sys.stderr.isatty())
+    total = sum(p.stat().st_size for p in written)
+    print(f"{len(written)} figures in {args.out} ({total:,} bytes)")
+    return 0
+
+
+def _list(args) -> int:
+    for entry in catalog.CATALOG:
+        print(entry.describe())
+    return 0
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    parser = make_parser()
+    try:
+        args = parser.parse_args(argv)
+        return {"shape": _shape, "render": _render, "build": _build, "list": _list}[args.command](args)
+    except (UsageError, ValueError) as err:
+        print(f"{PROG}: error: {err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,98 @@
+"""A figure's configuration: what to compute, checked by the arithmetic alone (no torch)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Union
+
+from . import arith
+
+KINDS = ("conv", "transposed")
+VALUES = ("arange", "ones", "random")
+MAX_GRID = 32  # cells per axis of the grid a figure draws (padding and inserted zeros included)
+
+Pair = tuple[int, int]
+
+
+@dataclass(frozen=True)
+class Config:
+    """One convolution or transposed convolution to draw, with its values."""
+
+    kind: str
+    input: Pair
+    kernel: Pair
+    stride: Pair = (1, 1)
+    padding: Union[Pair, str] = (0, 0)  # a pair, or "same"/"valid" for a convolution
+    dilation: Pair = (1, 1)
+    output_padding: Pair = (0, 0)
+    values: str = "arange"
+    seed: int = 0
+
+    def check(self) -> arith.Shape:
+        """The output shape; ValueError (naming the bad value) for an impossible configuration."""
+        if self.kind not in KINDS:
+            raise ValueError(f"kind={self.kind!r}: kind must be one of {', '.join(KINDS)}")
+        if self.values not in VALUES:
+            raise ValueError(f"values={self.values!r}: values must be one of {', '.join(VALUES)}")
+        if self.kind == "conv":
+            if self.output_padding != (0, 0):
+                raise ValueError(
+                    f"output_padding={self.output_padding}: output_padding belongs to a transposed convolution"
+                )
+            shape = arith.conv2d(self.input, self.kernel, self.stride, self.padding, self.dilation)
+        else:
+            if isinstance(self.padding, str):
+                raise ValueError(f"padding={self.padding!r}: a transposed convolution takes integer padding")
+            shape = arith.conv_transpose2d(
+                self.input, self.kernel, self.stride, self.padding, self.dilation, self.output_padding
+            )
+        for axis, size in zip(("height", "width"), self.grid_size()):
+            if size > MAX_GRID:
+                raise ValueError(
+                    f"input={self.input[0]}×{self.input[1]}: the grid to draw would be {size} cells "
+                    f"high/wide ({axis}); figures draw at most {MAX_GRID}"
+                )
+        return shape
+
+    def grid_size(self) -> Pair:
+        """Cells per axis of the grid the kernel slides over, as the figure draws it."""
+        sizes = []
+        for axis in (0, 1):
+            i, k, d = self.input[axis], self.kernel[axis], self.dilation[axis]
+            if self.kind == "conv":
+                if self.padding == "same":
+                    sizes.append(i + d * (k - 1))
+                elif self.padding == "valid":
+                    sizes.append(i)
+                else:
+                    sizes.append(i + 2 * self.padding[axis])  # type: ignore[index]
+            else:
+                s, p, a = self.stride[axis], self.padding[axis], self.output_padding[axis]  # type: ignore[index]
+                sizes.append((i - 1) * s + 1 + 2 * (d * (k - 1) - p) + a)
+        return sizes[0], sizes[1]
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+    def options(self) -> str:
+        """The command-line options that give this configuration."""
+
+        def pair(v) -> str:
+            return str(v[0]) if v[0] == v[1] else f"{v[0]}x{v[1]}"
+
+        parts = [self.kind, f"--input {pair(self.input)}", f"--kernel {pair(self.kernel)}"]
+        if self.stride != (1, 1):
+            parts.append(f"--stride {pair(self.stride)}")
+        if isinstance(self.padding, str):
+            parts.append(f"--padding {self.padding}")
+        elif self.padding != (0, 0):
+            parts.append(f"--padding {pair(self.padding)}")
+        if self.dilation != (1, 1):
+            parts.append(f"--dilation {pair(self.dilation)}")
+        if self.output_padding != (0, 0):
+            parts.append(f"--output-padding {pair(self.output_padding)}")
+        if self.values != "arange":
+            parts.append(f"--values {self.values}")
+        if self.values == "random":
+            parts.append(f"--seed {self.seed}")
+        return " ".join(parts)

@@ -1,0 +1,161 @@
+"""The renderer: matplotlib draws a scene, and does nothing else.
+
+The artists are built once per figure; each frame only moves the kernel footprint, the
+current-cell outline, and the output cells that change (about 4× faster than a new figure
+per frame). Colours, sizes and fonts come from ``theme``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
+
+from . import theme as th
+from .scene import Frame, Grid, Scene
+
+GAP = 1.4  # cells between two grids
+MARGIN = 0.6  # cells around the figure
+LABEL_ROWS = 1.3  # cells above the grids for their labels
+FOOTER_ROWS = 2.4  # cells below the grids for the parameters and the formula
+
+
+def fmt(value: float) -> str:
+    """A cell's number as the figure prints it: integers without a decimal point."""
+    if float(value).is_integer():
+        return str(int(value))
+    return f"{value:.2g}"
+
+
+def _number_size(grid: Grid) -> float:
+    widest = max(len(fmt(v)) for row in grid.values for v in row)
+    # a digit of DejaVu Sans is about 0.64 em wide; keep the number inside 86% of the cell
+    room_pt = 0.86 * th.CELL_PX * 72 / th.DPI
+    return min(th.NUMBER_PT, room_pt / (0.64 * widest))
+
+
+class Renderer:
+    """Draws the frames of one scene in one theme, reusing one figure and its artists."""
+
+    def __init__(self, scene: Scene, theme: th.Theme):
+        self.scene, self.theme = scene, theme
+        grids = (scene.input, scene.kernel, scene.output)
+        heights = [g.shape[0] for g in grids]
+        widths = [g.shape[1] for g in grids]
+        self.x0 = [MARGIN, MARGIN + widths[0] + GAP, MARGIN + widths[0] + GAP + widths[1] + GAP]
+        grid_width = self.x0[2] + widths[2] + MARGIN
+        longest = max(len(scene.params), len(scene.formula))
+        text_cells = longest * 0.6 * th.LABEL_PT / 72 * th.DPI / th.CELL_PX
+        width = max(grid_width, text_cells + 2 * MARGIN)
+        self.shift = (width - grid_width) / 2  # centre the grids when the text is wider
+        self.top = MARGIN + LABEL_ROWS
+        height = self.top + max(heights) + FOOTER_ROWS + MARGIN * 0.5
+        px_w, px_h = round(width * th.CELL_PX), round(height * th.CELL_PX)
+        px_w += px_w % 2
+        px_h += px_h % 2
+        self.size = (px_w, px_h)
+        self.fig = Figure(figsize=(px_w / th.DPI, px_h / th.DPI), dpi=th.DPI, facecolor=theme.background)
+        self.canvas = FigureCanvasAgg(self.fig)
+        ax = self.fig.add_axes((0, 0, 1, 1))
+        ax.set_xlim(0, px_w / th.CELL_PX)
+        ax.set_ylim(px_h / th.CELL_PX, 0)
+        ax.set_axis_off()
+        ax.set_facecolor(theme.background)
+        self.ax = ax
+        self.cell_text = {}
+        self.cell_patch = {}
+        for key, grid, x0 in zip(("input", "kernel", "output"), grids, self.x0):
+            self._grid(key, grid, x0 + self.shift)
+        kh, kw = scene.kernel.shape
+        t = theme
+        self.footprint = [
+            ax.add_patch(Rectangle((0, 0), 1, 1, facecolor=th.ORANGE, alpha=0.38, edgecolor="none",
+                                   visible=False, zorder=3))
+            for _ in range(kh * kw)
+        ]
+        self.footprint_edge = [
+            ax.add_patch(Rectangle((0, 0), 1, 1, fill=False, edgecolor=t.strong["kernel"], linewidth=2.6,
+                                   visible=False, zorder=4))
+            for _ in range(kh * kw)
+        ]
+        self.current = ax.add_patch(
+            Rectangle((0, 0), 1, 1, fill=False, edgecolor=t.strong["current"], linewidth=3.2,
+                      visible=False, zorder=5)
+        )
+        y = self.top + max(heights) + 0.75
+        ax.text(width / 2, y, scene.params, ha="center", va="center", color=t.text, fontsize=th.LABEL_PT,
+                family=th.FONT)
+        ax.text(width / 2, y + 0.85, scene.formula, ha="center", va="center", color=t.text,
+                fontsize=th.LABEL_PT, family=th.FONT)
+        self._filled = -1
+
+    def _grid(self, key: str, grid: Grid, x0: float) -> None:
+        t, ax = self.theme, self.ax
+        rows, cols = grid.shape
+        ax.text(x0, self.top - 0.45, grid.label, ha="left", va="baseline", color=t.strong[grid.role],
+                fontsize=th.LABEL_PT, fontweight="bold", family=th.FONT)
+        size = _number_size(grid)
+        for r in range(rows):
+            for c in range(cols):
+                role = grid.cells[r][c]
+                fill = t.fill["empty"] if key == "output" else t.fill[role]
+                patch = Rectangle((x0 + c, self.top + r), 1, 1, facecolor=fill, edgecolor=t.line,
+                                  linewidth=0.8, zorder=1)
+                if role in th.HATCH:
+                    patch.set_hatch(th.HATCH[role])
+                    patch.set_hatch_linewidth(0.8)
+                    patch.set_hatchcolor(t.hatch[role])
+                ax.add_patch(patch)
+                self.cell_patch[key, r, c] = patch
+                if grid.numbers:
+                    colour = t.muted if role in th.HATCH else t.text
+                    text = "" if key == "output" else fmt(grid.values[r][c])
+                    self.cell_text[key, r, c] = ax.text(
+                        x0 + c + 0.5, self.top + r + 0.53, text, ha="center", va="center", color=colour,
+                        fontsize=size, family=th.FONT, zorder=6,
+                    )
+
+    def _cell_xy(self, key: str, cell) -> tuple[float, float]:
+        index = ("input", "kernel", "output").index(key)
+        return self.x0[index] + self.shift + cell[1], self.top + cell[0]
+
+    def draw(self, frame: Frame) -> np.ndarray:
+        """The RGB pixels of one frame."""
+        for n, patch in enumerate(self.footprint):
+            visible = n < len(frame.footprint)
+            if visible:
+                patch.set_xy(self._cell_xy("input", frame.footprint[n]))
+                self.footprint_edge[n].set_xy(patch.get_xy())
+            patch.set_visible(visible)
+            self.footprint_edge[n].set_visible(visible)
+        if frame.current is None:
+            self.current.set_visible(False)
+        else:
+            self.current.set_xy(self._cell_xy("output", frame.current))
+            self.current.set_visible(True)
+        if frame.filled != self._filled:
+            rows, cols = self.scene.output.shape
+            for n in range(rows * cols):
+                r, c = divmod(n, cols)
+                shown = n < frame.filled
+                self.cell_patch["output", r, c].set_facecolor(
+                    self.theme.fill["output"] if shown else self.theme.fill["empty"]
+                )
+                if ("output", r, c) in self.cell_text:
+                    self.cell_text["output", r, c].set_text(fmt(self.scene.output.values[r][c]) if shown else "")
+            self._filled = frame.filled
+        self.canvas.draw()
+        return np.asarray(self.canvas.buffer_rgba())[:, :, :3].copy()
+
+    def close(self) -> None:
+        self.fig.clear()
+
+
+def render(scene: Scene, theme: th.Theme) -> list[np.ndarray]:
+    """Every frame of ``scene`` in ``theme``, as RGB arrays of one size."""
+    renderer = Renderer(scene, theme)
+    try:
+        return [renderer.draw(frame) for frame in scene.frames]
+    finally:
+        renderer.close()

@@ -1,0 +1,205 @@
+"""Experiments: run the real torch operation and record what happened.
+
+A figure is a view of these records, never a re-implementation that could drift: every
+record checks itself against ``torch.nn.functional`` before it is returned.
+
+>>> x = torch.tensor([[1., 2, 0, 0], [5, 3, 0, 4], [2, 1, 3, 1], [0, 2, 1, 2]])
+>>> w = torch.tensor([[1., 0], [0, -1]])
+>>> rec = record_conv(x, w)
+>>> rec.output.tolist()
+[[-2.0, 2.0, -4.0], [4.0, 0.0, -1.0], [0.0, 0.0, 1.0]]
+>>> rec.windows[0].cells
+((0, 0), (0, 1), (1, 0), (1, 1))
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, replace
+from typing import Sequence, Union
+
+import torch
+import torch.nn.functional as F
+
+from . import arith
+
+Pair = tuple[int, int]
+IntOrPair = Union[int, Sequence[int]]
+
+# Roles of the cells of a grid that a convolution reads.
+INPUT, PAD, ZERO = "input", "pad", "zero"
+
+VALUE_KINDS = ("arange", "ones", "random")
+
+
+def _pair(v: IntOrPair) -> Pair:
+    if isinstance(v, (tuple, list)):
+        return int(v[0]), int(v[1])
+    return int(v), int(v)
+
+
+@dataclass(frozen=True)
+class Window:
+    """One output cell and the cells of the (padded) grid that it read, in kernel order."""
+
+    out: Pair
+    cells: tuple[Pair, ...]
+    values: tuple[float, ...]
+
+
+@dataclass(frozen=True)
+class ConvRecord:
+    """A stride-s convolution of ``grid`` (already padded) with ``kernel``, recorded."""
+
+    grid: torch.Tensor  # the grid the kernel slides over (padding included)
+    roles: tuple[tuple[str, ...], ...]  # INPUT / PAD / ZERO for every cell of grid
+    kernel: torch.Tensor  # the kernel as it is applied to the grid
+    stride: Pair
+    dilation: Pair
+    windows: tuple[Window, ...]  # raster order of the output
+    output: torch.Tensor
+    input_shape: Pair = (0, 0)  # the input before padding (set by record_conv)
+    padding: Union[Pair, str] = (0, 0)  # the padding as given to torch
+
+
+@dataclass(frozen=True)
+class TransposedRecord:
+    """A transposed convolution, recorded as the equivalent stride-1 direct convolution."""
+
+    input: torch.Tensor
+    weight: torch.Tensor  # the kernel as the user gave it (before the 180° flip)
+    stride: Pair
+    padding: Pair
+    dilation: Pair
+    output_padding: Pair
+    border: Pair  # d·(k − 1) − p zeros on each side (negative: that many cells cropped)
+    direct: ConvRecord  # the zero-inserted, padded grid convolved with the flipped kernel
+
+    @property
+    def output(self) -> torch.Tensor:
+        return self.direct.output
+
+
+def make_values(kind: str, input_size: IntOrPair, kernel_size: IntOrPair, seed: int = 0):
+    """The input and the kernel a figure shows, as float64 tensors with integer values.
+
+    ``arange``: input 1, 2, …, H·W in reading order, kernel of ones (outputs are window sums);
+    ``ones``: input and kernel of ones (outputs count how many cells each window covers);
+    ``random``: input digits 0–9 and kernel −1, 0 or 1, from ``torch.manual_seed(seed)``.
+    """
+    h, w = _pair(input_size)
+    kh, kw = _pair(kernel_size)
+    if kind == "arange":
+        x = torch.arange(1, h * w + 1, dtype=torch.float64).reshape(h, w)
+        k = torch.ones(kh, kw, dtype=torch.float64)
+    elif kind == "ones":
+        x = torch.ones(h, w, dtype=torch.float64)
+        k = torch.ones(kh, kw, dtype=torch.float64)
+    elif kind == "random":
+        gen = torch.Generator().manual_seed(seed)
+        x = torch.randint(0, 10, (h, w), generator=gen).to(torch.float64)
+        k = torch.randint(-1, 2, (kh, kw), generator=gen).to(torch.float64)
+    else:
+        raise ValueError(f"values={kind!r}: values must be one of {', '.join(VALUE_KINDS)}")
+    return x, k
+
+
+def _as_batch(t: torch.Tensor) -> torch.Tensor:
+    return t.reshape(1, 1, *t.shape[-2:])
+
+
+def _slide(grid: torch.Tensor, roles, kernel: torch.Tensor, stride: Pair, dilation: Pair) -> ConvRecord:
+    """Slide ``kernel`` over ``grid`` (no padding added here), recording every window by unfold."""
+    gh, gw = grid.shape
+    kh, kw = kernel.shape
+    index = torch.arange(gh * gw, dtype=torch.float64).reshape(gh, gw)
+    cols_index = F.unfold(_as_batch(index), (kh, kw), dilation=dilation, stride=stride)[0]
+    cols_value = F.unfold(_as_batch(grid), (kh, kw), dilation=dilation, stride=stride)[0]
+    out = (kernel.reshape(1, -1) @ cols_value).reshape(-1)
+    oh = arith.conv_axis(gh, kh, stride[0], 0, dilation[0]).size
+    ow = arith.conv_axis(gw, kw, stride[1], 0, dilation[1]).size
+    windows = []
+    for n in range(oh * ow):
+        cells = tuple(divmod(int(v), gw) for v in cols_index[:, n].tolist())
+        windows.append(Window(divmod(n, ow), cells, tuple(cols_value[:, n].tolist())))
+    output = out.reshape(oh, ow)
+    torch_out = F.conv2d(_as_batch(grid), _as_batch(kernel), stride=stride, dilation=dilation)[0, 0]
+    if not torch.allclose(output, torch_out):
+        raise AssertionError("the recorded windows do not reproduce torch.nn.functional.conv2d")
+    return ConvRecord(grid, roles, kernel, stride, dilation, tuple(windows), torch_out)
+
+
+def record_conv(
+    x: torch.Tensor,
+    weight: torch.Tensor,
+    stride: IntOrPair = 1,
+    padding: Union[IntOrPair, str] = 0,
+    dilation: IntOrPair = 1,
+) -> ConvRecord:
+    """Record ``F.conv2d(x, weight, stride, padding, dilation)`` window by window.
+
+    ``x`` is (H, W) and ``weight`` (kH, kW). The padded grid, the cells every output read, and
+    the output are recorded; the output is checked against ``F.conv2d`` on the unpadded input.
+    """
+    stride, dilation = _pair(stride), _pair(dilation)
+    kh, kw = weight.shape
+    if padding == "same":
+        (top, bottom), (left, right) = (arith.same_padding(kh, dilation[0]), arith.same_padding(kw, dilation[1]))
+    elif padding == "valid":
+        top = bottom = left = right = 0
+    else:
+        (top, left) = _pair(padding)
+        bottom, right = top, left
+    arith.conv2d(tuple(x.shape), (kh, kw), stride, padding, dilation)  # same rules, same errors
+    grid = F.pad(x, (left, right, top, bottom))
+    mask = F.pad(torch.ones_like(x), (left, right, top, bottom))
+    roles = tuple(tuple(INPUT if m else PAD for m in row) for row in mask.tolist())
+    rec = _slide(grid, roles, weight, stride, dilation)
+    rec = replace(rec, input_shape=tuple(x.shape), padding=padding if isinstance(padding, str) else (top, left))
+    with warnings.catch_warnings():  # torch warns that "same" with an even kernel copies the input
+        warnings.simplefilter("ignore", UserWarning)
+        expected = F.conv2d(
+            _as_batch(x), _as_batch(weight), stride=stride, padding=padding, dilation=dilation
+        )[0, 0]
+    if not torch.allclose(rec.output, expected):
+        raise AssertionError("padding the input by hand does not reproduce torch's padding")
+    return rec
+
+
+def record_transposed(
+    x: torch.Tensor,
+    weight: torch.Tensor,
+    stride: IntOrPair = 1,
+    padding: IntOrPair = 0,
+    dilation: IntOrPair = 1,
+    output_padding: IntOrPair = 0,
+) -> TransposedRecord:
+    """Record ``F.conv_transpose2d`` as the direct convolution it equals.
+
+    Insert ``s − 1`` zeros between the inputs, pad ``d·(k − 1) − p`` zeros on each side (crop if
+    that is negative) plus ``output_padding`` at the bottom and right, and convolve with stride 1,
+    the same dilation and the kernel flipped by 180°. The result is checked against
+    ``F.conv_transpose2d`` on the same tensors.
+    """
+    s, p, d, a = _pair(stride), _pair(padding), _pair(dilation), _pair(output_padding)
+    kh, kw = weight.shape
+    arith.conv_transpose2d(tuple(x.shape), (kh, kw), s, p, d, a)  # same rules, same errors
+    h, w = x.shape
+    zh, zw = (h - 1) * s[0] + 1, (w - 1) * s[1] + 1
+    inserted = torch.zeros(zh, zw, dtype=x.dtype)
+    inserted[:: s[0], :: s[1]] = x
+    kind = torch.full((zh, zw), 1.0, dtype=torch.float64)  # 1 = inserted zero
+    kind[:: s[0], :: s[1]] = 2.0  # 2 = input
+    border = (d[0] * (kh - 1) - p[0], d[1] * (kw - 1) - p[1])
+    pads = (border[1], border[1] + a[1], border[0], border[0] + a[0])  # negative pads crop
+    grid = F.pad(inserted, pads)
+    kinds = F.pad(kind, pads)  # 0 = padding
+    roles = tuple(tuple({0.0: PAD, 1.0: ZERO, 2.0: INPUT}[v] for v in row) for row in kinds.tolist())
+    flipped = torch.flip(weight, dims=(0, 1))
+    direct = _slide(grid, roles, flipped, (1, 1), d)
+    expected = F.conv_transpose2d(
+        _as_batch(x), _as_batch(weight), stride=s, padding=p, output_padding=a, dilation=d
+    )[0, 0]
+    if not torch.allclose(direct.output, expected):
+        raise AssertionError("zero insertion does not reproduce torch.nn.functional.conv_transpose2d")
+    return TransposedRecord(x, weight, s, p, d, a, border, direct)

@@ -1,0 +1,157 @@
+"""Scenes: what a figure shows, as plain frozen data (no torch, no matplotlib).
+
+A scene has three grids (input, kernel, output), a header of symbols and numbers, and a
+sequence of frames. Each frame says which input cells the kernel covers, which output cell
+is being computed and how many output cells already show their value. The builders below turn
+an experiment's record into a scene; tests inspect scenes to check every number a figure shows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+from . import arith
+
+Cell = tuple[int, int]
+
+STEP_MS = 1000  # about one second per step
+HOLD_MS = 3000  # the last frame stays longer
+MAX_NUMBERED = 16  # grids larger than this (on either axis) show colours without numbers
+
+
+@dataclass(frozen=True)
+class Grid:
+    """A grid of cells. ``role`` is the grid's colour role (input, kernel or output);
+    ``cells`` gives each cell's own role (input, pad or zero for an input grid)."""
+
+    label: str
+    role: str
+    values: tuple[tuple[float, ...], ...]
+    cells: tuple[tuple[str, ...], ...]
+    numbers: bool = True
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return len(self.values), len(self.values[0])
+
+
+@dataclass(frozen=True)
+class Frame:
+    footprint: tuple[Cell, ...]  # input cells under the kernel
+    current: Optional[Cell]  # the output cell being computed
+    filled: int  # output cells (in reading order) that show their value
+    duration_ms: int
+
+
+@dataclass(frozen=True)
+class Scene:
+    input: Grid
+    kernel: Grid
+    output: Grid
+    params: str  # symbols and numbers only: the figure carries no words
+    formula: str  # the output-size formula with the numbers filled in
+    frames: tuple[Frame, ...]
+
+    def shown_output(self, frame: Frame) -> dict[Cell, float]:
+        """The output values that ``frame`` shows, by cell."""
+        rows, cols = self.output.shape
+        cells = [(r, c) for r in range(rows) for c in range(cols)]
+        return {cell: self.output.values[cell[0]][cell[1]] for cell in cells[: frame.filled]}
+
+
+def _tuple2(rows) -> tuple[tuple, ...]:
+    return tuple(tuple(row) for row in rows)
+
+
+def _size(shape: tuple[int, int]) -> str:
+    return f"{shape[0]}×{shape[1]}"
+
+
+def _frames(windows) -> tuple[Frame, ...]:
+    frames = [Frame(w.cells, w.out, n + 1, STEP_MS) for n, w in enumerate(windows)]
+    frames.append(Frame((), None, len(windows), HOLD_MS))
+    return tuple(frames)
+
+
+def _numbered(*shapes: tuple[int, int]) -> bool:
+    return max(max(s) for s in shapes) <= MAX_NUMBERED
+
+
+def _params(k, s, p, d, a=None) -> str:
+    def show(v):
+        return str(v[0]) if v[0] == v[1] else f"{v[0]}×{v[1]}"
+
+    parts = [f"k={show(k)}", f"s={show(s)}", f"p={show(p)}"]
+    if d != (1, 1):
+        parts.append(f"d={show(d)}")
+    if a is not None and a != (0, 0):
+        parts.append(f"a={show(a)}")
+    return "   ".join(parts)
+
+
+def conv_scene(record) -> Scene:
+    """A scene from an ``experiments.ConvRecord`` made by ``record_conv``."""
+    grid_rows = _tuple2(record.grid.tolist())
+    out = _tuple2(record.output.tolist())
+    k = tuple(record.kernel.shape)
+    in_shape, padding = record.input_shape, record.padding
+    numbers = _numbered(record.grid.shape, tuple(record.output.shape))
+    if padding in ("same", "valid"):
+        shape = arith.conv2d(in_shape, k, record.stride, padding, record.dilation)
+        pad_label = f"p={padding}"
+        header_params = "   ".join(
+            [f"k={k[0]}" if k[0] == k[1] else f"k={k[0]}×{k[1]}", pad_label]
+            + ([f"d={record.dilation[0]}"] if record.dilation != (1, 1) else [])
+        )
+    else:
+        shape = arith.conv2d(in_shape, k, record.stride, padding, record.dilation)
+        header_params = _params(k, record.stride, padding, record.dilation)
+    assert shape.output == tuple(record.output.shape), "arith and torch disagree"
+    formula = _formula_line(shape)
+    return Scene(
+        input=Grid(f"X  {_size(in_shape)}", "input", grid_rows, record.roles, numbers),
+        kernel=Grid(f"W  {_size(k)}", "kernel", _tuple2(record.kernel.tolist()),
+                    _tuple2([["kernel"] * k[1]] * k[0]), numbers),
+        output=Grid(f"Y  {_size(shape.output)}", "output", out,
+                    _tuple2([["output"] * len(out[0])] * len(out)), numbers),
+        params=header_params,
+        formula=formula,
+        frames=_frames(record.windows),
+    )
+
+
+def transposed_scene(record) -> Scene:
+    """A scene from an ``experiments.TransposedRecord``: the zero-inserted, padded grid, the
+    kernel flipped by 180°, and the stride-1 convolution that gives torch's output."""
+    direct = record.direct
+    in_shape = tuple(record.input.shape)
+    k = tuple(record.weight.shape)
+    shape = arith.conv_transpose2d(in_shape, k, record.stride, record.padding, record.dilation,
+                                   record.output_padding)
+    assert shape.output == tuple(direct.output.shape), "arith and torch disagree"
+    out = _tuple2(direct.output.tolist())
+    numbers = _numbered(direct.grid.shape, shape.output)
+    s, b = record.stride, record.border
+    zeros = f"s−1={s[0] - 1}" if s[0] == s[1] else f"s−1={s[0] - 1}×{s[1] - 1}"
+    border = f"d·(k−1)−p={b[0]}" if b[0] == b[1] else f"d·(k−1)−p={b[0]}×{b[1]}"
+    params = (
+        _params(k, record.stride, record.padding, record.dilation, record.output_padding)
+        + f"      {zeros}   {border}"
+    )
+    return Scene(
+        input=Grid(f"X  {_size(in_shape)}", "input", _tuple2(direct.grid.tolist()), direct.roles, numbers),
+        kernel=Grid(f"W  {_size(k)}  ↻180°", "kernel", _tuple2(direct.kernel.tolist()),
+                    _tuple2([["kernel"] * k[1]] * k[0]), numbers),
+        output=Grid(f"Y  {_size(shape.output)}", "output", out,
+                    _tuple2([["output"] * len(out[0])] * len(out)), numbers),
+        params=params,
+        formula=_formula_line(shape),
+        frames=_frames(direct.windows),
+    )
+
+
+def _formula_line(shape: arith.Shape) -> str:
+    if shape.formulas[0] == shape.formulas[1]:
+        return shape.formulas[0]
+    return f"{shape.formulas[0]};  {shape.formulas[1]}"
