@@ -41,7 +41,8 @@ def _palette(frames: Sequence[np.ndarray], reserved: Sequence[str] = ()) -> Imag
     an entry of their own.
     """
     n = len(frames)
-    picks = sorted({round(i * (n - 1) / max(1, PALETTE_SAMPLES - 1)) for i in range(min(n, PALETTE_SAMPLES))})
+    m = min(n, PALETTE_SAMPLES)
+    picks = sorted({round(i * (n - 1) / max(1, m - 1)) for i in range(m)})
     pixels = np.concatenate([frames[i].reshape(-1, 3) for i in picks]).astype(np.uint32)
     packed = (pixels[:, 0] << 16) | (pixels[:, 1] << 8) | pixels[:, 2]
     colours, counts = np.unique(packed, return_counts=True)

@@ -23,12 +23,16 @@ pairs = lambda s: st.tuples(s, s)  # noqa: E731  (height, width), square or not
 
 
 def torch_shape(fn):
+    """torch's output (H, W), or None where torch refuses. An empty output (a size of 0, which
+    conv_transpose2d returns instead of raising) counts as refused: arith rejects every output
+    smaller than 1, as the foundation issue asks."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            return tuple(fn().shape[-2:])
+            shape = tuple(fn().shape[-2:])
     except RuntimeError:
         return None
+    return shape if min(shape) >= 1 else None
 
 
 def arith_shape(fn):

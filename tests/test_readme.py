@@ -1,0 +1,24 @@
+"""README's commands stay true: CI runs the test command the README gives."""
+
+import re
+
+from helpers import ROOT
+
+
+def commands():
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    return re.findall(r"^    (pip install .*)$", text, re.MULTILINE)
+
+
+def test_readme_gives_a_build_and_a_test_command():
+    build, test = commands()[:2]
+    assert "scripts/build_site.py" in build
+    assert test.endswith("python -m pytest")
+
+
+def test_ci_runs_the_readme_test_command():
+    test = commands()[1]
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    install, _, run = test.partition(" && ")
+    assert f"python -m {install}" in ci.replace("-q ", "") or install in ci
+    assert run in ci.splitlines()

@@ -1,0 +1,158 @@
+"""The built site: both languages build with --strict; every local link, anchor and image
+resolves; nothing is requested from another host; figures are the catalog's."""
+
+import json
+import re
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
+
+import pytest
+
+from figures import catalog
+from helpers import LANGS, ROOT
+
+RESOURCE_TAGS = {"img": "src", "script": "src", "link": "href", "source": "src", "iframe": "src"}
+
+
+class Page(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.ids, self.links, self.resources, self.imgs = set(), [], [], []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if "id" in a:
+            self.ids.add(a["id"])
+        if tag == "a" and a.get("name"):
+            self.ids.add(a["name"])
+        if tag == "a" and a.get("href"):
+            self.links.append(a["href"])
+        if tag in RESOURCE_TAGS and a.get(RESOURCE_TAGS[tag]):
+            if tag == "link" and a.get("rel") in ("canonical", "alternate"):
+                self.links.append(a["href"])
+            else:
+                self.resources.append(a[RESOURCE_TAGS[tag]])
+        if tag == "img":
+            self.imgs.append(a)
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory):
+    out = tmp_path_factory.mktemp("site")
+    r = subprocess.run([sys.executable, "scripts/build_site.py", "--site-dir", str(out)], cwd=ROOT,
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stdout + r.stderr
+    return out
+
+
+def parsed(path: Path) -> Page:
+    page = Page()
+    page.feed(path.read_text(encoding="utf-8"))
+    return page
+
+
+def html_files(site):
+    return sorted(site.rglob("*.html"))
+
+
+def is_external(url: str) -> bool:
+    return bool(re.match(r"^[a-z][a-z0-9+.-]*:|^//", url, re.I))
+
+
+def test_both_languages_and_the_root_page(site):
+    for lang in LANGS:
+        assert (site / lang / "index.html").exists()
+        assert (site / lang / "sliding-window" / "index.html").exists()
+    root = (site / "index.html").read_text(encoding="utf-8")
+    assert 'href="zh/"' in root and 'href="en/"' in root and "navigator.languages" in root
+    assert '<html lang="zh">' in (site / "zh" / "index.html").read_text(encoding="utf-8") or \
+        'lang="zh"' in (site / "zh" / "index.html").read_text(encoding="utf-8")
+
+
+def test_every_local_link_anchor_and_image_resolves(site):
+    cache = {}
+    problems = []
+    for html in html_files(site):
+        page = cache.setdefault(html, parsed(html))
+        base = "/" + html.relative_to(site).as_posix()
+        for url in page.links + page.resources:
+            if is_external(url):
+                continue
+            parts = urlsplit(urljoin(base, url))
+            target = site / unquote(parts.path).lstrip("/")
+            if parts.path.endswith("/") or target.is_dir():
+                target = target / "index.html"
+            if not target.exists():
+                problems.append(f"{html.relative_to(site)}: {url} → missing {target.relative_to(site)}")
+                continue
+            if parts.fragment and target.suffix == ".html":
+                ids = cache.setdefault(target, parsed(target)).ids
+                if parts.fragment not in ids:
+                    problems.append(f"{html.relative_to(site)}: {url} → no anchor #{parts.fragment}")
+    assert problems == []
+
+
+def test_no_resource_from_another_host(site):
+    external = []
+    for html in html_files(site):
+        external += [f"{html.relative_to(site)}: {u}" for u in parsed(html).resources if is_external(u)]
+        text = html.read_text(encoding="utf-8")
+        assert "fonts.googleapis" not in text and "cdn.jsdelivr" not in text and "unpkg.com" not in text
+    assert external == []
+    for css in site.rglob("*.css"):
+        for url in re.findall(r"url\(([^)]+)\)", css.read_text(encoding="utf-8")):
+            url = url.strip("'\"")
+            assert url.startswith("data:") or not is_external(url), f"{css}: {url}"
+
+
+def test_figures_are_the_catalogs_with_alt_text(site):
+    for lang in LANGS:
+        served = {p.name for p in (site / lang / "figures").iterdir()}
+        expected = {e.filename(t) for e in catalog.CATALOG for t in catalog.THEME_NAMES}
+        assert served == expected
+        for html in (site / lang).rglob("*.html"):
+            for img in parsed(html).imgs:
+                if "figures/" in img["src"]:
+                    assert img.get("alt", "").strip(), f"{html}: {img['src']} has no alt text"
+                    light = "#only-light" in img["src"]
+                    assert light or "#only-dark" in img["src"]
+                    assert (".dark." in img["src"]) != light
+
+
+def test_figures_match_the_cache(site):
+    from figures import build
+
+    cached = dict(build.files())
+    for lang in LANGS:
+        for name, path in cached.items():
+            assert (site / lang / "figures" / name).read_bytes() == path.read_bytes()
+
+
+def test_math_is_rendered_by_the_sites_own_katex(site):
+    html = (site / "en" / "sliding-window" / "index.html").read_text(encoding="utf-8")
+    assert 'class="arithmatex"' in html
+    assert re.search(r'src="[./]*assets/katex/katex\.min\.js"', html)
+    assert (site / "en" / "assets" / "katex" / "fonts" / "KaTeX_Main-Regular.woff2").exists()
+
+
+def test_chinese_search_index_is_segmented(site):
+    index = json.loads((site / "zh" / "search" / "search_index.json").read_text(encoding="utf-8"))
+    text = " ".join(doc["title"] + " " + doc["text"] for doc in index["docs"])
+    # jieba (with our glossary as its user dictionary) splits words with zero-width spaces
+    for term in ("卷积核", "步幅", "输出尺寸", "特征图"):
+        assert f"\u200b{term}\u200b" in text, term
+
+
+def test_anchors_are_the_same_in_both_languages(site):
+    for page in ("index.html", "sliding-window/index.html"):
+        en = {i for i in parsed(site / "en" / page).ids if not i.startswith("__")}
+        zh = {i for i in parsed(site / "zh" / page).ids if not i.startswith("__")}
+        assert en == zh
+
+
+def test_nothing_generated_in_docs():
+    r = subprocess.run(["git", "status", "--porcelain", "--ignored", "docs"], cwd=ROOT, capture_output=True, text=True)
+    assert r.stdout.strip() == "" or "fatal" in r.stderr
