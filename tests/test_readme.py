@@ -1,4 +1,4 @@
-"""README's commands stay true: CI runs the test command the README gives."""
+"""README's commands stay true: CI runs, word for word, the test command the README gives."""
 
 import re
 
@@ -18,7 +18,4 @@ def test_readme_gives_a_build_and_a_test_command():
 
 def test_ci_runs_the_readme_test_command():
     test = commands()[1]
-    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
-    install, _, run = test.partition(" && ")
-    assert f"python -m {install}" in ci.replace("-q ", "") or install in ci
-    assert run in ci.splitlines()
+    assert test in (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
