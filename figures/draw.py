@@ -1,8 +1,9 @@
 """The renderer: matplotlib draws a scene, and does nothing else.
 
-The artists are built once per figure; each frame only moves the kernel footprint, the
-current-cell outline, and the output cells that change (about 4× faster than a new figure
-per frame). Colours, sizes and fonts come from ``theme``.
+The artists are built once per figure and the static picture is drawn once. Each frame then
+restores that picture and draws only what moves (the kernel footprint and the current-cell
+outline, matplotlib's "blitting"); an output cell that gets its value is drawn once into the
+saved picture. Colours, sizes and fonts come from ``theme``.
 """
 
 from __future__ import annotations
@@ -71,24 +72,26 @@ class Renderer:
         t = theme
         self.footprint = [
             ax.add_patch(Rectangle((0, 0), 1, 1, facecolor=th.ORANGE, alpha=0.38, edgecolor="none",
-                                   visible=False, zorder=3))
+                                   visible=False, zorder=3, animated=True))
             for _ in range(kh * kw)
         ]
         self.footprint_edge = [
             ax.add_patch(Rectangle((0, 0), 1, 1, fill=False, edgecolor=t.strong["kernel"], linewidth=2.6,
-                                   visible=False, zorder=4))
+                                   visible=False, zorder=4, animated=True))
             for _ in range(kh * kw)
         ]
         self.current = ax.add_patch(
             Rectangle((0, 0), 1, 1, fill=False, edgecolor=t.strong["current"], linewidth=3.2,
-                      visible=False, zorder=5)
+                      visible=False, zorder=5, animated=True)
         )
         y = self.top + max(heights) + 0.75
         ax.text(width / 2, y, scene.params, ha="center", va="center", color=t.text, fontsize=th.LABEL_PT,
                 family=th.FONT)
         ax.text(width / 2, y + 0.85, scene.formula, ha="center", va="center", color=t.text,
                 fontsize=th.LABEL_PT, family=th.FONT)
-        self._filled = -1
+        self._filled = 0
+        self.canvas.draw()  # the static picture: everything but the animated artists
+        self.background = self.canvas.copy_from_bbox(self.fig.bbox)
 
     def _grid(self, key: str, grid: Grid, x0: float) -> None:
         t, ax = self.theme, self.ax
@@ -120,32 +123,48 @@ class Renderer:
         index = ("input", "kernel", "output").index(key)
         return self.x0[index] + self.shift + cell[1], self.top + cell[0]
 
-    def draw(self, frame: Frame) -> np.ndarray:
-        """The RGB pixels of one frame."""
-        for n, patch in enumerate(self.footprint):
-            visible = n < len(frame.footprint)
-            if visible:
-                patch.set_xy(self._cell_xy("input", frame.footprint[n]))
-                self.footprint_edge[n].set_xy(patch.get_xy())
-            patch.set_visible(visible)
-            self.footprint_edge[n].set_visible(visible)
-        if frame.current is None:
-            self.current.set_visible(False)
-        else:
-            self.current.set_xy(self._cell_xy("output", frame.current))
-            self.current.set_visible(True)
-        if frame.filled != self._filled:
-            rows, cols = self.scene.output.shape
+    def _fill_outputs(self, filled: int) -> None:
+        """Bring the saved picture to ``filled`` output cells showing their values."""
+        rows, cols = self.scene.output.shape
+        if filled < self._filled:  # going back: start again from the empty output
             for n in range(rows * cols):
                 r, c = divmod(n, cols)
-                shown = n < frame.filled
-                self.cell_patch["output", r, c].set_facecolor(
-                    self.theme.fill["output"] if shown else self.theme.fill["empty"]
-                )
+                self.cell_patch["output", r, c].set_facecolor(self.theme.fill["empty"])
                 if ("output", r, c) in self.cell_text:
-                    self.cell_text["output", r, c].set_text(fmt(self.scene.output.values[r][c]) if shown else "")
-            self._filled = frame.filled
-        self.canvas.draw()
+                    self.cell_text["output", r, c].set_text("")
+            self.canvas.draw()
+            self._filled = 0
+        if filled == self._filled:
+            return
+        self.canvas.restore_region(self.background)
+        for n in range(self._filled, filled):
+            r, c = divmod(n, cols)
+            patch = self.cell_patch["output", r, c]
+            patch.set_facecolor(self.theme.fill["output"])
+            self.ax.draw_artist(patch)
+            if ("output", r, c) in self.cell_text:
+                text = self.cell_text["output", r, c]
+                text.set_text(fmt(self.scene.output.values[r][c]))
+                self.ax.draw_artist(text)
+        self.background = self.canvas.copy_from_bbox(self.fig.bbox)
+        self._filled = filled
+
+    def draw(self, frame: Frame) -> np.ndarray:
+        """The RGB pixels of one frame."""
+        self._fill_outputs(frame.filled)
+        self.canvas.restore_region(self.background)
+        for n, cell in enumerate(frame.footprint):
+            xy = self._cell_xy("input", cell)
+            for patch in (self.footprint[n], self.footprint_edge[n]):
+                patch.set_xy(xy)
+                patch.set_visible(True)
+                self.ax.draw_artist(patch)
+            if ("input", *cell) in self.cell_text:  # the number stays on top of the tint
+                self.ax.draw_artist(self.cell_text["input", *cell])
+        if frame.current is not None:
+            self.current.set_xy(self._cell_xy("output", frame.current))
+            self.current.set_visible(True)
+            self.ax.draw_artist(self.current)
         return np.asarray(self.canvas.buffer_rgba())[:, :, :3].copy()
 
     def close(self) -> None:

@@ -14,7 +14,7 @@ from typing import Sequence
 import numpy as np
 from PIL import Image
 
-PALETTE_COLOURS = 64  # the roles, their tints, and enough shades for anti-aliased digits
+PALETTE_COLOURS = 63  # the roles, their tints and shades for anti-aliased digits; one index stays free for transparency
 PALETTE_SAMPLES = 10  # frames that the palette is computed from
 
 
@@ -73,8 +73,10 @@ def gif(frames: Sequence[np.ndarray], durations: Sequence[int], reserved: Sequen
         append_images=images[1:],
         duration=list(durations),
         loop=0,
-        optimize=False,
-        disposal=1,  # keep the previous frame: each frame stores only what changed
+        # With one shared palette that has a free entry, optimize makes Pillow store each frame
+        # as the rectangle that changed, with unchanged pixels transparent (frame differencing).
+        optimize=True,
+        disposal=1,  # keep the previous frame under the next one
     )
     return buffer.getvalue()
 
