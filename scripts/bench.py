@@ -1,0 +1,162 @@
+"""Benchmark the figure build and the site, and print the figures (not a test).
+
+    python scripts/bench.py            # everything (a few minutes on 2 cores)
+    python scripts/bench.py --quick    # skip the serial cold build and the browser
+
+Prints: cold catalog builds (empty cache) with 1 process and with every core, and for half the
+catalog (how the time grows with the catalog); a warm build of the whole site (both
+languages, cache full); the median time to draw one frame; the bytes of every figure; and the
+bytes a chapter page transfers on first load in headless Chromium (if /usr/bin/chromium and
+Playwright are installed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import http.server
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from figures import catalog, draw, render, theme  # noqa: E402
+
+CLASSIC_GIF_BYTES = 3_398_746  # the 15 conv_arithmetic GIFs the catalog's classics correspond to
+
+
+def timed(cmd: list[str], env: dict | None = None) -> float:
+    start = time.perf_counter()
+    subprocess.run(cmd, cwd=ROOT, check=True, capture_output=True, env={**os.environ, **(env or {})})
+    return time.perf_counter() - start
+
+
+def frames_of(names) -> int:
+    return sum(len(render.scene_for(catalog.get(n).config()).frames) for n in names) * len(catalog.THEME_NAMES)
+
+
+def cold_build(tmp: Path, jobs: int, names=None) -> float:
+    cache = Path(tempfile.mkdtemp(dir=tmp))
+    cmd = [sys.executable, "-m", "figures", "build", "--out", str(cache / "out"), "--jobs", str(jobs)]
+    if names:
+        cmd += ["--only", *names]
+    return timed(cmd, {"FIGURES_CACHE": str(cache / "cache")})
+
+
+def draw_times() -> list[float]:
+    times = []
+    for entry in catalog.CATALOG:
+        scene = render.scene_for(entry.config())
+        renderer = draw.Renderer(scene, theme.LIGHT)
+        for frame in scene.frames:
+            start = time.perf_counter()
+            renderer.draw(frame)
+            times.append(time.perf_counter() - start)
+        renderer.close()
+    return times
+
+
+def page_bytes(site: Path, page: str) -> tuple[int, int, list[tuple[str, int]]] | None:
+    """(bytes on first load, requests, [(url, bytes)]) of a page in headless Chromium."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        return None
+    if not Path("/usr/bin/chromium").exists():
+        return None
+    handler = functools.partial(_QuietHandler, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/{page}"
+    sizes = []
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(
+                executable_path="/usr/bin/chromium",
+                args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+            )
+            tab = browser.new_page(viewport={"width": 1280, "height": 900})
+
+            def record(response):
+                try:
+                    sizes.append((response.url, len(response.body())))
+                except Exception:  # redirects and aborted requests have no body
+                    pass
+
+            tab.on("response", record)
+            tab.goto(url, wait_until="networkidle")
+            browser.close()
+    finally:
+        server.shutdown()
+    return sum(s for _, s in sizes), len(sizes), sizes
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true")
+    args = parser.parse_args()
+    cores = os.cpu_count() or 1
+    names = [e.name for e in catalog.CATALOG]
+    half = names[::2]
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        print(f"machine: {cores} cores; catalog: {len(names)} figures × {len(catalog.THEME_NAMES)} themes, "
+              f"{frames_of(names)} frames")
+        if not args.quick:
+            print(f"cold catalog build, 1 process:        {cold_build(tmp, 1):6.1f} s")
+        full = cold_build(tmp, cores)
+        print(f"cold catalog build, {cores} processes:      {full:6.1f} s")
+        part = cold_build(tmp, cores, half)
+        print(f"cold build of half the catalog ({len(half)} figures, {frames_of(half)} frames), {cores} processes: "
+              f"{part:6.1f} s  (full: {frames_of(names)} frames, {full:.1f} s)")
+
+        site = tmp / "site"
+        env = {"FIGURES_CACHE": str(tmp / "site-cache")}
+        build = [sys.executable, "scripts/build_site.py", "--site-dir", str(site)]
+        timed(build, env)  # warm the cache
+        warm = [timed(build, env) for _ in range(3)]
+        print(f"warm full site build (both languages): {statistics.median(warm):6.1f} s (median of 3)")
+
+        times = draw_times()
+        print(f"draw one frame: median {statistics.median(times) * 1000:.1f} ms, "
+              f"max {max(times) * 1000:.1f} ms over {len(times)} frames")
+
+        print("bytes of every figure (light, dark):")
+        figures = site / "en" / "figures"
+        light_total = dark_total = 0
+        for entry in catalog.CATALOG:
+            light = (figures / entry.filename("light")).stat().st_size
+            dark = (figures / entry.filename("dark")).stat().st_size
+            light_total += light
+            dark_total += dark
+            print(f"  {entry.name:42} {light:9,} {dark:9,}")
+        print(f"  {'total':42} {light_total:9,} {dark_total:9,}")
+        print(f"the 15 classics, light: {light_total:,} bytes = {light_total / CLASSIC_GIF_BYTES:.0%} of "
+              f"conv_arithmetic's {CLASSIC_GIF_BYTES:,} (target ≤ 680,000)")
+
+        if not args.quick:
+            for page in ("en/sliding-window/", "zh/sliding-window/"):
+                result = page_bytes(site, page)
+                if result is None:
+                    print("first load: skipped (needs Playwright and /usr/bin/chromium)")
+                    break
+                total, count, sizes = result
+                print(f"first load of {page}: {total:,} bytes in {count} requests")
+                for url, size in sorted(sizes, key=lambda s: -s[1])[:6]:
+                    print(f"    {size:9,}  {url.split('/', 3)[-1]}")
+
+
+if __name__ == "__main__":
+    main()
