@@ -36,6 +36,12 @@ def _number_size(grid: Grid) -> float:
     return min(th.NUMBER_PT, room_pt / (0.64 * widest))
 
 
+def _is_block(cells, shape) -> bool:
+    """Whether ``cells`` (in kernel order) are a solid block of ``shape``: no dilation."""
+    r0, c0 = cells[0]
+    return tuple(cells) == tuple((r0 + r, c0 + c) for r in range(shape[0]) for c in range(shape[1]))
+
+
 class Renderer:
     """Draws the frames of one scene in one theme, reusing one figure and its artists."""
 
@@ -70,16 +76,16 @@ class Renderer:
             self._grid(key, grid, x0 + self.shift)
         kh, kw = scene.kernel.shape
         t = theme
-        self.footprint = [
-            ax.add_patch(Rectangle((0, 0), 1, 1, facecolor=th.ORANGE, alpha=0.38, edgecolor="none",
-                                   visible=False, zorder=3, animated=True))
-            for _ in range(kh * kw)
-        ]
         self.footprint_edge = [
-            ax.add_patch(Rectangle((0, 0), 1, 1, fill=False, edgecolor=t.strong["kernel"], linewidth=2.6,
+            ax.add_patch(Rectangle((0, 0), 1, 1, fill=False, edgecolor=t.strong["kernel"], linewidth=th.FOOTPRINT_LW,
                                    visible=False, zorder=4, animated=True))
             for _ in range(kh * kw)
         ]
+        # the footprint is outlined, not tinted: the numbers under it stay as they are, and a
+        # frame differs from the previous one in few pixels (small GIFs). Without dilation the
+        # kernel covers a block of cells: one outline around the block; with dilation, one per cell
+        self.window = ax.add_patch(Rectangle((0, 0), kw, kh, fill=False, edgecolor=t.strong["kernel"],
+                                             linewidth=th.FOOTPRINT_LW, visible=False, zorder=4, animated=True))
         self.current = ax.add_patch(
             Rectangle((0, 0), 1, 1, fill=False, edgecolor=t.strong["current"], linewidth=3.2,
                       visible=False, zorder=5, animated=True)
@@ -153,14 +159,16 @@ class Renderer:
         """The RGB pixels of one frame."""
         self._fill_outputs(frame.filled)
         self.canvas.restore_region(self.background)
-        for n, cell in enumerate(frame.footprint):
-            xy = self._cell_xy("input", cell)
-            for patch in (self.footprint[n], self.footprint_edge[n]):
-                patch.set_xy(xy)
-                patch.set_visible(True)
-                self.ax.draw_artist(patch)
-            if ("input", *cell) in self.cell_text:  # the number stays on top of the tint
-                self.ax.draw_artist(self.cell_text["input", *cell])
+        cells = frame.footprint
+        if cells and _is_block(cells, self.scene.kernel.shape):
+            self.window.set_xy(self._cell_xy("input", cells[0]))
+            self.window.set_visible(True)
+            self.ax.draw_artist(self.window)
+        else:
+            for n, cell in enumerate(cells):
+                self.footprint_edge[n].set_xy(self._cell_xy("input", cell))
+                self.footprint_edge[n].set_visible(True)
+                self.ax.draw_artist(self.footprint_edge[n])
         if frame.current is not None:
             self.current.set_xy(self._cell_xy("output", frame.current))
             self.current.set_visible(True)

@@ -14,7 +14,7 @@ from typing import Sequence
 import numpy as np
 from PIL import Image
 
-PALETTE_COLOURS = 63  # the roles, their tints and shades for anti-aliased digits; one index stays free for transparency
+PALETTE_COLOURS = 31  # the roles, their tints and shades for anti-aliased digits; 32 with the transparent index
 PALETTE_SAMPLES = 10  # frames that the palette is computed from
 
 

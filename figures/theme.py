@@ -25,7 +25,8 @@ DPI = 100
 FONT = "DejaVu Sans"  # ships with matplotlib: the same glyphs on every machine
 LABEL_PT = 11.0
 NUMBER_PT = 9.5
-HATCH = {"pad": "///", "zero": "..."}
+HATCH = {"pad": "//", "zero": ".."}
+FOOTPRINT_LW = 2.6  # outline of the kernel's footprint, in points
 
 
 def _hex(rgb: tuple[float, float, float]) -> str:
@@ -72,7 +73,6 @@ def _theme(name: str, background: str, text: str, muted: str, line: str, tint: f
         "pad": mix(GREY, background, tint * 0.9),
         "zero": mix(PURPLE, background, tint),
         "empty": background,
-        "footprint": mix(ORANGE, background, tint * 1.9),
     }
     hatch = {"pad": mix(GREY, background, 0.75), "zero": mix(PURPLE, background, 0.9)}
     return Theme(name, background, text, muted, line, fill, strong, hatch)
