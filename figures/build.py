@@ -22,7 +22,7 @@ def _render(task: tuple[catalog.Entry, str]) -> Path:
         torch.set_num_threads(1)  # one process per core already
     except ImportError:  # pragma: no cover
         pass
-    return cache.get(entry.config(), theme, entry.fmt)
+    return cache.get(entry.config(), theme, entry.fmt, frame=entry.frame)
 
 
 def tasks(only: Optional[Sequence[str]] = None) -> list[tuple[catalog.Entry, str]]:
@@ -40,7 +40,7 @@ def ensure(only: Optional[Sequence[str]] = None, jobs: int = 1, progress: bool =
     done = {}
     missing = []
     for entry, theme in todo:
-        target = cache.path(entry.config(), theme, entry.fmt)
+        target = cache.path(entry.config(), theme, entry.fmt, frame=entry.frame)
         if target.exists():
             done[entry.name, theme] = target
         else:

@@ -15,6 +15,7 @@ import tempfile
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
+from typing import Optional
 
 from .config import Config
 
@@ -38,16 +39,17 @@ def directory() -> Path:
     return Path(os.environ.get("FIGURES_CACHE", ".cache/figures"))
 
 
-def key(config: Config, theme: str, fmt: str, strip: bool = False) -> str:
+def key(config: Config, theme: str, fmt: str, strip: bool = False, frame: Optional[int] = None) -> str:
     payload = json.dumps(
-        {"config": config.as_dict(), "theme": theme, "fmt": fmt, "strip": strip, "engine": engine_version()},
+        {"config": config.as_dict(), "theme": theme, "fmt": fmt, "strip": strip, "frame": frame,
+         "engine": engine_version()},
         sort_keys=True,
     )
     return hashlib.sha256(payload.encode()).hexdigest()[:24]
 
 
-def path(config: Config, theme: str, fmt: str, strip: bool = False) -> Path:
-    return directory() / f"{key(config, theme, fmt, strip)}.{fmt}"
+def path(config: Config, theme: str, fmt: str, strip: bool = False, frame: Optional[int] = None) -> Path:
+    return directory() / f"{key(config, theme, fmt, strip, frame)}.{fmt}"
 
 
 def write_atomic(target: Path, data: bytes) -> None:
@@ -63,11 +65,12 @@ def write_atomic(target: Path, data: bytes) -> None:
         raise
 
 
-def get(config: Config, theme: str = "light", fmt: str = "gif", strip: bool = False) -> Path:
+def get(config: Config, theme: str = "light", fmt: str = "gif", strip: bool = False,
+        frame: Optional[int] = None) -> Path:
     """The cached file of a figure, rendering it only if it is not cached yet."""
-    target = path(config, theme, fmt, strip)
+    target = path(config, theme, fmt, strip, frame)
     if not target.exists():
         from .render import figure_bytes  # torch is imported only when something is rendered
 
-        write_atomic(target, figure_bytes(config, theme, fmt, strip))
+        write_atomic(target, figure_bytes(config, theme, fmt, strip, frame))
     return target

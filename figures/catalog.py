@@ -12,6 +12,7 @@ maps the 2×2 output of ``no-padding-strides`` (i=5, k=3, s=2, p=0) back to 5×5
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Optional
 
 from . import arith
 from .config import Config
@@ -29,6 +30,7 @@ class Entry:
     p: int = 0
     d: int = 1
     fmt: str = "gif"
+    frame: Optional[int] = None  # a PNG of this frame (0 = the first step) instead of the last
 
     def config(self) -> Config:
         if self.kind == "conv":
@@ -44,6 +46,8 @@ class Entry:
     def command(self, theme: str = "light") -> str:
         """The one command that renders this figure."""
         extra = "" if theme == "light" else f" --theme {theme}"
+        if self.frame is not None:
+            extra += f" --frame {self.frame}"
         return f"python -m figures render {self.config().options()}{extra} -o {self.filename(theme)}"
 
     def describe(self) -> str:
@@ -72,6 +76,8 @@ def _classic() -> list[Entry]:
     entries = [Entry(name, "conv", i, k, s, p) for name, i, k, s, p in direct]
     entries += [Entry(f"{name}-transposed", "transposed", i, k, s, p) for name, i, k, s, p in direct]
     entries.append(Entry("dilation", "conv", 7, 3, 1, 0, d=2))
+    # the legend: one step of a transposed convolution shows every colour role at once
+    entries.append(Entry("legend", "transposed", 3, 3, 2, 1, fmt="png", frame=0))
     return entries
 
 

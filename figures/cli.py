@@ -85,6 +85,8 @@ def make_parser() -> Parser:
     render.add_argument("--seed", type=int, default=0)
     render.add_argument("--theme", choices=catalog.THEME_NAMES, default="light")
     render.add_argument("--strip", action="store_true", help="a PNG of every frame side by side")
+    render.add_argument("--frame", type=int, default=None, metavar="N",
+                        help="a PNG of step N (0 is the first) instead of the final frame")
     render.add_argument("-o", "--output", required=True, type=Path, metavar="PATH")
 
     build = sub.add_parser("build", help="render the whole catalog")
@@ -143,14 +145,23 @@ def _render(args) -> int:
         raise UsageError(f"-o {out}: the file name must end in .gif or .png")
     if args.strip and fmt != "png":
         raise UsageError(f"--strip: a frame strip is a PNG, but -o {out} ends in .{fmt}")
+    if args.frame is not None and fmt != "png":
+        raise UsageError(f"--frame {args.frame}: one frame is a PNG, but -o {out} ends in .{fmt}")
+    if args.frame is not None and args.strip:
+        raise UsageError(f"--frame {args.frame}: a strip already shows every frame; give --strip or --frame")
+    if args.frame is not None and args.frame < 0:
+        raise UsageError(f"--frame {args.frame}: frames are numbered from 0")
     if not out.parent.is_dir():
         raise UsageError(f"-o {out}: the folder {out.parent} does not exist")
     config = Config(args.kind, args.input, args.kernel, args.stride, args.padding, args.dilation,
                     args.output_padding, args.values, args.seed)
-    _checked_shape(config, draw=True)
+    shape = _checked_shape(config, draw=True)
+    steps = shape.output[0] * shape.output[1] + 1  # one frame per output cell, and the final one
+    if args.frame is not None and args.frame >= steps:
+        raise UsageError(f"--frame {args.frame}: this figure has frames 0 to {steps - 1}")
     from . import cache  # imports torch only when it renders
 
-    source = cache.get(config, args.theme, fmt, args.strip)
+    source = cache.get(config, args.theme, fmt, args.strip, args.frame)
     cache.write_atomic(out, source.read_bytes())
     print(out)
     return 0

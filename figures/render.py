@@ -5,6 +5,8 @@ This is the only module that joins the layers; it imports torch (through experim
 
 from __future__ import annotations
 
+from typing import Optional
+
 from . import draw, encode, experiments, scene
 from . import theme as themes
 from .config import Config
@@ -25,18 +27,24 @@ def scene_for(config: Config) -> scene.Scene:
     return scene.transposed_scene(record)
 
 
-def figure_bytes(config: Config, theme: str = "light", fmt: str = "gif", strip: bool = False) -> bytes:
-    """The encoded figure. A PNG is the final frame, or every frame side by side with ``strip``."""
+def figure_bytes(config: Config, theme: str = "light", fmt: str = "gif", strip: bool = False,
+                 frame: Optional[int] = None) -> bytes:
+    """The encoded figure: a GIF of every frame, or a PNG of the final frame, of frame number
+    ``frame`` (0 is the first step), or of every distinct frame side by side (``strip``)."""
     if fmt not in FORMATS:
         raise ValueError(f"format={fmt!r}: figures are written as .gif or .png")
-    if strip and fmt != "png":
-        raise ValueError("--strip: a frame strip is a PNG; give an output path ending in .png")
+    if (strip or frame is not None) and fmt != "png":
+        raise ValueError(f"{'--strip' if strip else '--frame'}: gives a PNG; give an output path ending in .png")
+    if strip and frame is not None:
+        raise ValueError("--frame: a strip already shows every frame; give --strip or --frame, not both")
     t = themes.get(theme)
     sc = scene_for(config)
+    if frame is not None and not 0 <= frame < len(sc.frames):
+        raise ValueError(f"frame={frame}: this figure has frames 0 to {len(sc.frames) - 1}")
     frames = draw.render(sc, t)
     if fmt == "gif":
         return encode.gif(frames, [f.duration_ms for f in sc.frames], reserved=t.colours())
     if strip:
         kept, _ = encode.distinct(frames, [f.duration_ms for f in sc.frames])
         return encode.png(encode.strip(kept), reserved=t.colours())
-    return encode.png(frames[-1], reserved=t.colours())
+    return encode.png(frames[-1 if frame is None else frame], reserved=t.colours())

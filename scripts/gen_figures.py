@@ -1,14 +1,77 @@
-"""mkdocs-gen-files adapter: put the catalog's figures into the site as figures/NAME.gif.
+"""mkdocs-gen-files adapter: the catalog's figures, and the gallery page, for one language build.
 
-The only file that knows both MkDocs and the figure engine. Figures are rendered through the
+The only code that knows both MkDocs and the figure engine. Figures are rendered through the
 engine's cache (outside docs/), so both language builds and every live reload reuse them;
-nothing is written into docs/.
+nothing is written into docs/. The gallery is generated from the catalog: every figure, light
+and dark, with its configuration, the one command that re-renders it, and the sections that
+use it.
 """
+
+import sys
+from pathlib import Path
 
 import mkdocs_gen_files
 
-from figures import build
+sys.path.insert(0, str(Path(__file__).parent))
+from pages import figure_uses  # noqa: E402
+
+from figures import build, catalog  # noqa: E402
 
 for filename, cached in build.files():
     with mkdocs_gen_files.open(f"figures/{filename}", "wb") as target:
         target.write(cached.read_bytes())
+
+LANG = mkdocs_gen_files.config.theme["language"]
+WORDS = {
+    "en": {
+        "title": "Gallery",
+        "intro": (
+            "Every figure of the site, generated from the figure catalog at build time. Each one is "
+            "drawn from the tensors PyTorch produced; the command under it renders it again on your "
+            "own machine (see [For instructors](instructors.md#customise)). Click a figure to open "
+            "the file; figures are licensed CC BY 4.0."
+        ),
+        "light": "light", "dark": "dark", "config": "Configuration", "command": "Command",
+        "used": "Used in", "unused": "not used on a page yet",
+        "conv": "convolution", "transposed": "transposed convolution",
+        "alt": "Figure {name}: {kind}, {params}, {size}",
+    },
+    "zh": {
+        "title": "图库",
+        "intro": (
+            "本站的每一张图，都在构建时由图目录生成，画的都是 PyTorch 真实算出的张量；每张图下面的命令可以"
+            "在你自己的电脑上重新生成它（见[教师指南](instructors.md#customise)）。点击图片可打开原文件；"
+            "图片采用 CC BY 4.0 许可。"
+        ),
+        "light": "浅色", "dark": "深色", "config": "配置", "command": "命令",
+        "used": "用在", "unused": "尚未用在任何页面",
+        "conv": "卷积", "transposed": "转置卷积",
+        "alt": "图 {name}：{kind}，{params}，{size}",
+    },
+}[LANG]
+
+uses = figure_uses(Path(mkdocs_gen_files.config.docs_dir))
+lines = [f"# {WORDS['title']} {{#gallery}}", "", WORDS["intro"], ""]
+for entry in catalog.CATALOG:
+    described = entry.describe().split()
+    config = entry.config()
+    shape = config.check()
+    params = " ".join(word for word in described if "=" in word)
+    size = f"{shape.input[0]}×{shape.input[1]} → {shape.output[0]}×{shape.output[1]}"
+    alt = WORDS["alt"].format(name=entry.name, kind=WORDS[entry.kind], params=params, size=size)
+    lines += [f"## {entry.name} {{#{entry.name}}}", "", '<div class="grid" markdown>', ""]
+    for theme in catalog.THEME_NAMES:
+        file = f"figures/{entry.filename(theme)}"
+        lines.append(f"[![{alt} ({WORDS[theme]})]({file}){{ loading=lazy }}]({file})")
+        lines.append("")
+    lines += ["</div>", ""]
+    lines.append(f"- **{WORDS['config']}**: {WORDS[entry.kind]}, `{params}`, {size}")
+    if entry.kind == "transposed":
+        lines[-1] += f" (`conv i={entry.i} k={entry.k} s={entry.s} p={entry.p}`)"
+    lines.append(f"- **{WORDS['command']}**: `{entry.command()}`")
+    places = [f"[{title} · {section}]({page}#{anchor})" for page, title, section, anchor in uses.get(entry.name, [])]
+    lines.append(f"- **{WORDS['used']}**: " + ("; ".join(places) if places else WORDS["unused"]))
+    lines.append("")
+
+with mkdocs_gen_files.open("gallery.md", "w", encoding="utf-8") as page:
+    page.write("\n".join(lines))

@@ -1,0 +1,48 @@
+"""mkdocs-gen-files adapter: the glossary page of one language, from docs/glossary.yml.
+
+One source of terms for both languages: each entry gets a heading whose id is the term's id
+(the same in both languages), the term in both languages, its symbol, and its definition.
+"""
+
+from pathlib import Path
+
+import mkdocs_gen_files
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+LANG = mkdocs_gen_files.config.theme["language"]
+OTHER = "en" if LANG == "zh" else "zh"
+WORDS = {
+    "en": {
+        "title": "Glossary",
+        "intro": (
+            "The terms of this site, in English and in Chinese, with the symbol the formulas use. "
+            "Every chapter links the first appearance of a term to its entry here. Say "
+            "**transposed convolution**, not \"deconvolution\": it does not undo a convolution."
+        ),
+        "symbol": "symbol",
+    },
+    "zh": {
+        "title": "术语表",
+        "intro": (
+            "本站使用的术语，中英对照，并给出公式里用的符号。各章中术语第一次出现时，都链接到这里的词条。"
+            "请说**转置卷积**，不要说“反卷积”：它并不能把卷积还原回去。"
+        ),
+        "symbol": "符号",
+    },
+}[LANG]
+
+terms = yaml.safe_load((ROOT / "docs" / "glossary.yml").read_text(encoding="utf-8"))
+lines = [f"# {WORDS['title']} {{#glossary}}", "", WORDS["intro"], ""]
+for term in terms:
+    lines.append(f"## {term[LANG]} {{#{term['id']}}}")
+    lines.append("")
+    other = f"{term[OTHER]}"
+    symbol = f" · {WORDS['symbol']} ${term['symbol']}$" if term.get("symbol") else ""
+    lines.append(f"*{other}*{symbol}")
+    lines.append("")
+    lines.append(term[f"{LANG}_def"])
+    lines.append("")
+
+with mkdocs_gen_files.open("glossary.md", "w", encoding="utf-8") as page:
+    page.write("\n".join(lines))

@@ -1,0 +1,79 @@
+"""One source of terms (docs/glossary.yml) for both languages; on every page, the first
+appearance of a glossary term is a link to its entry."""
+
+import re
+
+import pytest
+import yaml
+
+from helpers import DOCS, LANGS, pages
+
+TERMS = yaml.safe_load((DOCS / "glossary.yml").read_text(encoding="utf-8"))
+
+
+def test_every_term_has_both_languages_and_a_unique_id():
+    ids = [t["id"] for t in TERMS]
+    assert len(ids) == len(set(ids))
+    for t in TERMS:
+        assert re.fullmatch(r"[a-z0-9-]+", t["id"])
+        for key in ("zh", "en", "zh_def", "en_def"):
+            assert t.get(key), f"{t['id']}: {key} missing"
+    # the glossary of DESIGN.md, at least
+    for term in ("卷积核", "步幅", "填充", "感受野", "转置卷积", "零插入", "输出填充", "棋盘伪影", "亚像素卷积"):
+        assert term in {t["zh"] for t in TERMS}
+
+
+def prose(text: str) -> str:
+    """The running text of a page: no code, headings, figures, images or math."""
+    text = re.sub(r"^(\s*)(```|~~~).*?^\1\2\s*$", " ", text, flags=re.MULTILINE | re.DOTALL)
+    text = re.sub(r"<figure.*?</figure>", " ", text, flags=re.DOTALL)
+    text = re.sub(r"^#.*$", " ", text, flags=re.MULTILINE)
+    text = re.sub(r"^\s*\?\?\?.*$", " ", text, flags=re.MULTILINE)
+    text = re.sub(r"`[^`]*`", " ", text)
+    text = re.sub(r"\$\$.*?\$\$|\$[^$]*\$", " ", text, flags=re.DOTALL)
+    return text.replace("Convolution Visualized", " ").replace("图解卷积", " ")  # the site's name
+
+
+def occurrences(text: str, lang: str):
+    """(start, end, term id) of every term in ``text``; a term inside a longer one does not count."""
+    found = []
+    for term in TERMS:
+        for form in [term[lang], *term.get(f"match_{lang}", [])]:
+            pattern = re.escape(form) if lang == "zh" else r"\b" + re.escape(form) + r"\b"
+            for m in re.finditer(pattern, text, flags=0 if lang == "zh" else re.IGNORECASE):
+                found.append((m.start(), m.end(), term["id"]))
+    found.sort(key=lambda o: (o[0], -(o[1] - o[0])))
+    kept, end = [], -1
+    for start, stop, tid in found:
+        if start >= end:
+            kept.append((start, stop, tid))
+            end = stop
+        elif stop > end:  # overlapping, not nested: keep the longer one already kept
+            continue
+    return kept
+
+
+CASES = [(lang, page) for lang in LANGS for page in pages(lang)]
+
+
+@pytest.mark.parametrize("lang, page", CASES, ids=[f"{lang}/{p.name}" for lang, p in CASES])
+def test_first_appearance_of_each_term_links_to_the_glossary(lang, page):
+    text = prose(page.read_text(encoding="utf-8"))
+    links = [(m.start(), m.end(), m.group(2)) for m in re.finditer(r"\[([^\]]+)\]\(glossary\.md#([\w-]+)\)", text)]
+    first = {}
+    for start, stop, tid in occurrences(text, lang):
+        first.setdefault(tid, (start, stop))
+    missing = []
+    for tid, (start, stop) in first.items():
+        linked = any(a <= start and stop <= b and lid == tid for a, b, lid in links)
+        if not linked:
+            missing.append(f"{tid}: {text[max(0, start - 30):stop + 10]!r}".replace("\n", " "))
+    assert missing == [], "first appearances not linked to the glossary:\n" + "\n".join(missing)
+
+
+def test_links_point_to_entries():
+    ids = {t["id"] for t in TERMS}
+    for lang in LANGS:
+        for page in pages(lang):
+            for tid in re.findall(r"\]\(glossary\.md#([\w-]+)\)", page.read_text(encoding="utf-8")):
+                assert tid in ids, f"{page}: glossary.md#{tid} has no entry"
