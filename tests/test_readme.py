@@ -7,7 +7,7 @@ from helpers import ROOT
 
 def commands():
     text = (ROOT / "README.md").read_text(encoding="utf-8")
-    return re.findall(r"^    (pip install .*)$", text, re.MULTILINE)
+    return re.findall(r"^    ((?:apt-get|pip install) .*)$", text, re.MULTILINE)
 
 
 def test_readme_gives_a_build_and_a_test_command():

@@ -11,6 +11,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
 
+from conftest import DOCS_BEFORE, docs_snapshot
 from figures import catalog
 from helpers import LANGS, ROOT
 
@@ -37,23 +38,6 @@ class Page(HTMLParser):
                 self.resources.append(a[RESOURCE_TAGS[tag]])
         if tag == "img":
             self.imgs.append(a)
-
-
-def docs_snapshot():
-    return {p: p.stat().st_mtime_ns for p in (ROOT / "docs").rglob("*")}
-
-
-DOCS_BEFORE = {}
-
-
-@pytest.fixture(scope="session")
-def site(tmp_path_factory):
-    out = tmp_path_factory.mktemp("site")
-    DOCS_BEFORE.update(docs_snapshot())
-    r = subprocess.run([sys.executable, "scripts/build_site.py", "--site-dir", str(out)], cwd=ROOT,
-                       capture_output=True, text=True)
-    assert r.returncode == 0, r.stdout + r.stderr
-    return out
 
 
 def parsed(path: Path) -> Page:
@@ -167,6 +151,23 @@ def test_anchors_are_the_same_in_both_languages(site):
 
 def test_nothing_generated_in_docs(site):
     assert docs_snapshot() == DOCS_BEFORE, "the build wrote into docs/"
+
+
+def test_offline_copy(tmp_path):
+    import zipfile
+
+    target = tmp_path / "offline.zip"
+    r = subprocess.run([sys.executable, "scripts/build_site.py", "--offline", "--zip", str(target)], cwd=ROOT,
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stdout + r.stderr
+    with zipfile.ZipFile(target) as z:
+        names = set(z.namelist())
+        for lang in LANGS:
+            assert f"convolution-visualized/{lang}/sliding-window.html" in names  # no directory URLs
+            assert f"convolution-visualized/{lang}/search/search_index.js" in names  # search from file://
+            html = z.read(f"convolution-visualized/{lang}/sliding-window.html").decode()
+            assert "unpkg.com" not in html and "iframe-worker/shim.js" in html
+        assert "convolution-visualized/index.html" in names
 
 
 def test_published_anchors_never_disappear(site):

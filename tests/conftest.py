@@ -1,0 +1,43 @@
+"""Fixtures shared by the tests of the built site (test_site.py, test_browser.py)."""
+
+import functools
+import http.server
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS_BEFORE: dict = {}
+
+
+def docs_snapshot():
+    return {p: p.stat().st_mtime_ns for p in (ROOT / "docs").rglob("*")}
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory):
+    """The whole site, built once by the README's build script."""
+    out = tmp_path_factory.mktemp("site")
+    DOCS_BEFORE.update(docs_snapshot())
+    r = subprocess.run([sys.executable, "scripts/build_site.py", "--site-dir", str(out)], cwd=ROOT,
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stdout + r.stderr
+    return out
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="session")
+def served(site):
+    """The built site on a loopback server: its base URL."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
