@@ -19,3 +19,14 @@ def test_readme_gives_a_build_and_a_test_command():
 def test_ci_runs_the_readme_test_command():
     test = commands()[1]
     assert test in (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+
+
+def test_pages_workflow_builds_both_languages():
+    import yaml
+
+    workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "pages.yml").read_text(encoding="utf-8"))
+    steps = workflow["jobs"]["build"]["steps"]
+    script = "\n".join(step.get("run", "") for step in steps)
+    assert "python scripts/build_site.py" in script and "--offline" in script
+    assert any(step.get("uses", "").startswith("actions/upload-pages-artifact") for step in steps)
+    assert workflow["jobs"]["deploy"]["steps"][0]["uses"].startswith("actions/deploy-pages")
