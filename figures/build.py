@@ -66,8 +66,11 @@ def ensure(only: Optional[Sequence[str]] = None, jobs: int = 1, progress: bool =
     return done
 
 
-def _frames(entry: catalog.Entry) -> int:
-    shape = entry.config().check()
+def _frames(entry) -> int:
+    config = entry.config()
+    if entry.kind in ("trace", "erf"):
+        return config.steps()
+    shape = config.check()
     return shape.output[0] * shape.output[1]
 
 

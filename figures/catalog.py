@@ -12,12 +12,43 @@ maps the 2×2 output of ``no-padding-strides`` (i=5, k=3, s=2, p=0) back to 5×5
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional
+from typing import Optional, Union
 
 from . import arith
-from .config import Config
+from .config import Config, ErfConfig, TraceConfig
 
 THEME_NAMES = ("light", "dark")
+
+
+@dataclass(frozen=True)
+class TraceEntry:
+    """A stack of unpadded convolutions with one output cell traced back to the input."""
+
+    name: str
+    i: int
+    kernels: tuple[int, ...]
+    strides: tuple[int, ...]
+    dilations: tuple[int, ...]
+    fmt: str = "gif"
+    frame: Optional[int] = None
+    kind: str = "trace"
+
+    def config(self) -> TraceConfig:
+        return TraceConfig(self.i, self.kernels, self.strides, self.dilations)
+
+    def filename(self, theme: str = "light") -> str:
+        return f"{self.name}.{self.fmt}" if theme == "light" else f"{self.name}.{theme}.{self.fmt}"
+
+    def command(self, theme: str = "light") -> str:
+        extra = "" if theme == "light" else f" --theme {theme}"
+        return f"python -m figures build --only {self.name}{extra}"
+
+    def describe(self) -> str:
+        shape = self.config().check()
+        layers = ",".join(f"k{k}" + (f"s{s}" if s != 1 else "") + (f"d{d}" if d != 1 else "")
+                          for k, s, d in zip(self.kernels, self.strides, self.dilations))
+        size = f"{shape.input[0]}×{shape.input[1]} → {shape.output[0]}×{shape.output[1]}"
+        return f"{self.name:<40} {self.kind:<11} {'layers=' + layers:<24} {size}"
 
 
 @dataclass(frozen=True)
@@ -81,7 +112,39 @@ def _classic() -> list[Entry]:
     return entries
 
 
-CATALOG: tuple[Entry, ...] = tuple(_classic())
+@dataclass(frozen=True)
+class ErfEntry:
+    """The effective receptive field of stacks of 3×3 convolutions (heat maps and growth)."""
+
+    name: str
+    shown: tuple[int, ...]
+    measured: tuple[int, ...]
+    size: int
+    fmt: str = "png"
+    frame: Optional[int] = None
+    kind: str = "erf"
+
+    def config(self) -> ErfConfig:
+        return ErfConfig(self.shown, self.measured, self.size)
+
+    filename = TraceEntry.filename
+    command = TraceEntry.command
+
+    def describe(self) -> str:
+        shown = ",".join(map(str, self.shown))
+        return f"{self.name:<40} {self.kind:<11} {'n=' + shown:<24} {self.size}×{self.size} inputs"
+
+
+def _receptive() -> list:
+    return [
+        ErfEntry("effective-receptive-field", (2, 4, 8, 16), (1, 2, 4, 8, 16, 32), 67),
+        TraceEntry("receptive-field", 9, (3, 3, 3), (1, 1, 1), (1, 1, 1)),
+        TraceEntry("receptive-field-stride", 15, (3, 3, 3), (2, 1, 1), (1, 1, 1)),
+        TraceEntry("receptive-field-dilation", 15, (3, 3, 3), (1, 1, 1), (1, 2, 4)),
+    ]
+
+
+CATALOG: tuple[Union[Entry, TraceEntry, ErfEntry], ...] = tuple(_classic() + _receptive())
 BY_NAME = {entry.name: entry for entry in CATALOG}
 assert len(BY_NAME) == len(CATALOG), "figure names must be unique"
 

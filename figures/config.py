@@ -96,3 +96,47 @@ class Config:
         if self.values == "random":
             parts.append(f"--seed {self.seed}")
         return " ".join(parts)
+
+
+@dataclass(frozen=True)
+class TraceConfig:
+    """A stack of unpadded single-channel convolutions, one output cell traced back."""
+
+    input: int
+    kernels: tuple[int, ...]
+    strides: tuple[int, ...]
+    dilations: tuple[int, ...]
+    kind: str = "trace"
+
+    def check(self) -> arith.Shape:
+        size = (self.input, self.input)
+        for k, s, d in zip(self.kernels, self.strides, self.dilations):
+            size = arith.conv2d(size, k, s, 0, d).output
+        return arith.Shape("trace", (self.input, self.input), size, ("", ""))
+
+    def steps(self) -> int:
+        return len(self.kernels) + 2  # the output cell, one layer back at a time, the hold
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class ErfConfig:
+    """Effective receptive fields of stacks of 3×3 convolutions: heat maps and growth."""
+
+    shown: tuple[int, ...]  # depths drawn as heat maps
+    measured: tuple[int, ...]  # depths on the growth plot
+    size: int  # input size of every stack
+    kind: str = "erf"
+
+    def check(self) -> arith.Shape:
+        if 2 * max(self.shown + self.measured) + 1 > self.size:
+            raise ValueError(f"size={self.size}: smaller than the receptive field of the deepest stack")
+        return arith.Shape("erf", (self.size, self.size), (self.size, self.size), ("", ""))
+
+    def steps(self) -> int:
+        return 1
+
+    def as_dict(self) -> dict:
+        return asdict(self)

@@ -186,3 +186,124 @@ def render(scene: Scene, theme: th.Theme) -> list[np.ndarray]:
         return [renderer.draw(frame) for frame in scene.frames]
     finally:
         renderer.close()
+
+
+class StackRenderer:
+    """Draws a StackScene: maps side by side, input first, traced cells filled with their
+    values and outlined in the kernel colour, the output cell in the current-cell colour."""
+
+    def __init__(self, scene, theme: th.Theme):
+        self.scene, self.theme = scene, theme
+        shapes = [g.shape for g in scene.grids]
+        self.x0 = []
+        x = MARGIN
+        for h, w in shapes:
+            self.x0.append(x)
+            x += max(w, 2.6) + GAP  # room for the label of a narrow map
+        grid_width = x - GAP + MARGIN
+        longest = max(len(scene.params), len(scene.formula))
+        text_cells = longest * 0.6 * th.LABEL_PT / 72 * th.DPI / th.CELL_PX
+        width = max(grid_width, text_cells + 2 * MARGIN)
+        shift = (width - grid_width) / 2
+        self.x0 = [x0 + shift for x0 in self.x0]
+        tallest = max(h for h, _ in shapes)
+        self.top = MARGIN + LABEL_ROWS
+        self.y0 = [self.top + (tallest - h) / 2 for h, _ in shapes]  # centred vertically
+        height = self.top + tallest + FOOTER_ROWS + MARGIN * 0.5
+        px_w, px_h = round(width * th.CELL_PX), round(height * th.CELL_PX)
+        px_w += px_w % 2
+        px_h += px_h % 2
+        self.fig = Figure(figsize=(px_w / th.DPI, px_h / th.DPI), dpi=th.DPI, facecolor=theme.background)
+        self.canvas = FigureCanvasAgg(self.fig)
+        ax = self.fig.add_axes((0, 0, 1, 1))
+        ax.set_xlim(0, px_w / th.CELL_PX)
+        ax.set_ylim(px_h / th.CELL_PX, 0)
+        ax.set_axis_off()
+        self.ax = ax
+        self.patches, self.texts, self.outlines = [], [], []
+        for g, (grid, x0, y0) in enumerate(zip(scene.grids, self.x0, self.y0)):
+            ax.text(x0, y0 - 0.45, grid.label, ha="left", va="baseline", color=theme.strong[grid.role],
+                    fontsize=th.LABEL_PT, fontweight="bold", family=th.FONT)
+            size = _number_size(grid)
+            rows, cols = grid.shape
+            patches, texts = {}, {}
+            for r in range(rows):
+                for c in range(cols):
+                    patches[r, c] = ax.add_patch(Rectangle((x0 + c, y0 + r), 1, 1, facecolor=theme.fill["empty"],
+                                                           edgecolor=theme.line, linewidth=0.8))
+                    if grid.numbers:
+                        texts[r, c] = ax.text(x0 + c + 0.5, y0 + r + 0.53, "", ha="center", va="center",
+                                              color=theme.text, fontsize=size, family=th.FONT, zorder=6)
+            self.patches.append(patches)
+            self.texts.append(texts)
+            last = g == len(scene.grids) - 1
+            self.outlines.append(ax.add_patch(Rectangle(
+                (0, 0), 1, 1, fill=False, zorder=5, visible=False,
+                edgecolor=theme.strong["current" if last else "kernel"], linewidth=3.2 if last else th.FOOTPRINT_LW)))
+        y = self.top + tallest + 0.75
+        ax.text(width / 2, y, scene.params, ha="center", va="center", color=theme.text, fontsize=th.LABEL_PT,
+                family=th.FONT)
+        ax.text(width / 2, y + 0.85, scene.formula, ha="center", va="center", color=theme.text,
+                fontsize=th.LABEL_PT, family=th.FONT)
+
+    def draw(self, frame) -> np.ndarray:
+        for g, (grid, cells) in enumerate(zip(self.scene.grids, frame.traced)):
+            traced = set(cells)
+            for (r, c), patch in self.patches[g].items():
+                patch.set_facecolor(self.theme.fill[grid.role] if (r, c) in traced else self.theme.fill["empty"])
+                if (r, c) in self.texts[g]:
+                    self.texts[g][r, c].set_text(fmt(grid.values[r][c]) if (r, c) in traced else "")
+            outline = self.outlines[g]
+            if cells:
+                rows = [r for r, _ in cells]
+                cols = [c for _, c in cells]
+                outline.set_bounds(self.x0[g] + min(cols), self.y0[g] + min(rows),
+                                   max(cols) - min(cols) + 1, max(rows) - min(rows) + 1)
+            outline.set_visible(bool(cells))
+        self.canvas.draw()
+        return np.asarray(self.canvas.buffer_rgba())[:, :, :3].copy()
+
+
+def render_stack(scene, theme: th.Theme) -> list[np.ndarray]:
+    renderer = StackRenderer(scene, theme)
+    return [renderer.draw(frame) for frame in scene.frames]
+
+
+def render_heat(scene, theme: th.Theme) -> list[np.ndarray]:
+    """One frame: the heat maps side by side, then the growth plot (log-log): the measured σ
+    against √n, and the receptive field r = 2n + 1 against n. Viridis: safe for colour-blind
+    readers and readable in grey."""
+    n = len(scene.maps)
+    fig = Figure(figsize=(2.1 * n + 3.6, 2.9), dpi=th.DPI, facecolor=theme.background)
+    canvas = FigureCanvasAgg(fig)
+    grid = fig.add_gridspec(1, n + 1, width_ratios=[1] * n + [1.9], left=0.02, right=0.98, top=0.86,
+                            bottom=0.17, wspace=0.18)
+    for i, (values, label, field) in enumerate(zip(scene.maps, scene.labels, scene.fields)):
+        ax = fig.add_subplot(grid[0, i])
+        values = np.asarray(values)
+        ax.imshow(values, cmap="viridis", interpolation="nearest")
+        corner = (values.shape[0] - field) / 2 - 0.5  # the theoretical field, centred
+        ax.add_patch(Rectangle((corner, corner), field, field, fill=False, edgecolor=theme.strong["kernel"],
+                               linewidth=1.2))
+        ax.set_title(label, color=theme.text, fontsize=th.LABEL_PT, family=th.FONT)
+        ax.set_xticks([])
+        ax.set_yticks([])
+        for spine in ax.spines.values():
+            spine.set_color(theme.line)
+    ax = fig.add_subplot(grid[0, n])
+    ax.set_facecolor(theme.background)
+    depths = np.asarray(scene.depths, dtype=float)
+    ax.loglog(depths, scene.theoretical, "s", color=theme.strong["kernel"], markersize=5, label="r = 2n + 1")
+    ax.loglog(depths, scene.spread, "o", color=theme.strong["input"], markersize=5, label="σ")
+    ax.loglog(depths, scene.spread[0] * np.sqrt(depths / depths[0]), "--", color=theme.strong["input"],
+              linewidth=1, label="∝ √n")
+    ax.loglog(depths, 2 * depths + 1, ":", color=theme.strong["kernel"], linewidth=1)
+    ax.set_xlabel("n", color=theme.text, fontsize=th.LABEL_PT, family=th.FONT)
+    ax.tick_params(colors=theme.text, labelsize=th.NUMBER_PT, which="both")
+    for spine in ax.spines.values():
+        spine.set_color(theme.line)
+    legend = ax.legend(frameon=False, fontsize=th.NUMBER_PT, loc="upper left")
+    for text in legend.get_texts():
+        text.set_color(theme.text)
+    canvas.draw()
+    return [np.asarray(canvas.buffer_rgba())[:, :, :3].copy()]

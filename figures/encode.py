@@ -81,12 +81,14 @@ def gif(frames: Sequence[np.ndarray], durations: Sequence[int], reserved: Sequen
     return buffer.getvalue()
 
 
-def png(frame: np.ndarray, reserved: Sequence[str] = ()) -> bytes:
-    """One frame as an optimised, palette PNG (no metadata, so bytes are reproducible)."""
+def png(frame: np.ndarray, reserved: Sequence[str] = (), palette: bool = True) -> bytes:
+    """One frame as an optimised PNG (no metadata, so bytes are reproducible): with the shared
+    small palette, or in full colour (``palette=False``, for smooth heat maps)."""
     image = Image.fromarray(frame)
-    palette = _palette([frame], reserved)
+    if palette:
+        image = image.quantize(palette=_palette([frame], reserved), dither=Image.Dither.NONE)
     buffer = io.BytesIO()
-    image.quantize(palette=palette, dither=Image.Dither.NONE).save(buffer, format="PNG", optimize=True)
+    image.save(buffer, format="PNG", optimize=True)
     return buffer.getvalue()
 
 

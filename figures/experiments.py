@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass, replace
-from typing import Sequence, Union
+from typing import Optional, Sequence, Union
 
 import torch
 import torch.nn.functional as F
@@ -203,3 +203,83 @@ def record_transposed(
     if not torch.allclose(direct.output, expected):
         raise AssertionError("zero insertion does not reproduce torch.nn.functional.conv_transpose2d")
     return TransposedRecord(x, weight, s, p, d, a, border, direct)
+
+
+@dataclass(frozen=True)
+class TraceRecord:
+    """One output cell of a stack of convolutions, traced back by autograd: for the input and
+    every layer's output, ∂y[cell]/∂(that map) with all weights 1 (so each value counts the
+    paths from that cell to the output cell, and nothing cancels)."""
+
+    sizes: tuple[Pair, ...]  # input, then every layer's output
+    cell: Pair  # the traced cell of the last map
+    gradients: tuple[torch.Tensor, ...]  # one per map, same order as sizes
+
+
+def record_trace(input_size: IntOrPair, kernels: Sequence[int], strides: Sequence[int],
+                 dilations: Sequence[int], cell: Optional[Pair] = None) -> TraceRecord:
+    """Trace the centre (or ``cell``) of the last map of a stack of single-channel, unpadded
+    convolutions back to the input, with autograd; checked against receptive.input_cells."""
+    from . import receptive
+
+    layers = [torch.nn.Conv2d(1, 1, k, stride=s, dilation=d, bias=False, dtype=torch.float64)
+              for k, s, d in zip(kernels, strides, dilations)]
+    with torch.no_grad():
+        for layer in layers:
+            layer.weight.fill_(1.0)
+    x = torch.ones(1, 1, *_pair(input_size), dtype=torch.float64, requires_grad=True)
+    maps = [x]
+    for layer in layers:
+        maps.append(layer(maps[-1]))
+        maps[-1].retain_grad()
+    h, w = maps[-1].shape[-2:]
+    cell = cell if cell is not None else (h // 2, w // 2)
+    maps[-1][0, 0, cell[0], cell[1]].backward()
+    grads = tuple(m.grad[0, 0].detach().clone() for m in maps)
+    rows, cols = receptive.input_cells(torch.nn.Sequential(*layers), tuple(x.shape[-2:]), cell)
+    support = grads[0] != 0
+    if not torch.equal(support, torch.outer(_mask(rows, support.shape[0]), _mask(cols, support.shape[1]))):
+        raise AssertionError("autograd and receptive.input_cells disagree")
+    return TraceRecord(tuple(tuple(m.shape[-2:]) for m in maps), cell, grads)
+
+
+def _mask(indices, n: int) -> torch.Tensor:
+    mask = torch.zeros(n, dtype=torch.bool)
+    mask[sorted(indices)] = True
+    return mask
+
+
+@dataclass(frozen=True)
+class ErfRecord:
+    """The effective receptive field (Luo et al., 2016) of stacks of n 3×3 convolutions with
+    uniform weights: the gradient of the centre output cell over the input, for every n."""
+
+    depths: tuple[int, ...]
+    size: int  # the input is size × size
+    maps: tuple[torch.Tensor, ...]  # |∂y/∂x| of the centre cell, one per depth, summing to 1
+    spread: tuple[float, ...]  # σ of each map along one axis, in cells
+    theoretical: tuple[int, ...]  # the receptive-field size 2n + 1
+
+
+def record_erf(depths: Sequence[int], size: int) -> ErfRecord:
+    """Measure by autograd; σ is the standard deviation of the gradient along one axis."""
+    maps, spreads, sizes = [], [], []
+    for n in depths:
+        layers = []
+        for _ in range(n):
+            conv = torch.nn.Conv2d(1, 1, 3, padding=1, bias=False, dtype=torch.float64)
+            with torch.no_grad():
+                conv.weight.fill_(1 / 9)
+            layers.append(conv)
+        x = torch.zeros(1, 1, size, size, dtype=torch.float64, requires_grad=True)
+        y = torch.nn.Sequential(*layers)(x)
+        y[0, 0, size // 2, size // 2].backward()
+        g = x.grad[0, 0].abs()
+        g = g / g.sum()
+        profile = g.sum(dim=0)
+        pos = torch.arange(size, dtype=torch.float64)
+        mean = (profile * pos).sum()
+        spreads.append(float(((profile * (pos - mean) ** 2).sum()).sqrt()))
+        maps.append(g)
+        sizes.append(2 * n + 1)
+    return ErfRecord(tuple(depths), size, tuple(maps), tuple(spreads), tuple(sizes))

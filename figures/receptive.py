@@ -51,6 +51,7 @@ class Layer:
     dilation: Pair
     output_padding: Pair = (0, 0)
     ceil_mode: bool = False
+    after: Pair = (0, 0)  # a padding layer's bottom and right padding
 
 
 @dataclass(frozen=True)
@@ -104,11 +105,16 @@ def layers(model: nn.Module) -> list[Layer]:
             s = _pair(module.stride if module.stride is not None else module.kernel_size)
             d = _pair(getattr(module, "dilation", 1))
             found.append(Layer(index, name, "pool", k, s, _pair(module.padding), d, ceil_mode=module.ceil_mode))
+        elif isinstance(module, (nn.ZeroPad2d, nn.ConstantPad2d)):
+            left, right, top, bottom = module.padding
+            if min(module.padding) < 0:
+                raise ValueError(f"{name}: {type(module).__name__} with negative padding (cropping) has no rule here")
+            found.append(Layer(index, name, "pad", (1, 1), (1, 1), (top, left), (1, 1), after=(bottom, right)))
         elif isinstance(module, ELEMENTWISE):
             continue
         else:
             raise ValueError(f"{name}: {type(module).__name__} has no receptive-field rule here "
-                             "(supported: Conv2d, ConvTranspose2d, MaxPool2d, AvgPool2d, element-wise layers)")
+                             "(supported: Conv2d, ConvTranspose2d, MaxPool2d, AvgPool2d, ZeroPad2d, element-wise layers)")
     return found
 
 
@@ -121,6 +127,8 @@ def _leaves(module: nn.Module, prefix: str) -> Iterable[tuple[str, nn.Module]]:
 
 
 def _output_size(layer: Layer, size: Pair) -> Pair:
+    if layer.kind == "pad":
+        return size[0] + layer.padding[0] + layer.after[0], size[1] + layer.padding[1] + layer.after[1]
     if layer.kind == "conv":  # for "same", padding holds the smaller half: the same output size
         return arith.conv2d(size, layer.kernel, layer.stride, layer.padding, layer.dilation).output
     if layer.kind == "pool":

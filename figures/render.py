@@ -5,18 +5,25 @@ This is the only module that joins the layers; it imports torch (through experim
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Optional, Union
 
 from . import draw, encode, experiments, scene
 from . import theme as themes
-from .config import Config
+from .config import Config, ErfConfig, TraceConfig
 
 FORMATS = ("gif", "png")
 
 
-def scene_for(config: Config) -> scene.Scene:
+def scene_for(config: Union[Config, TraceConfig, ErfConfig]):
     """The scene of a configuration, computed by torch (checked against torch.nn.functional)."""
     config.check()
+    if isinstance(config, ErfConfig):
+        shown = experiments.record_erf(config.shown, config.size)
+        measured = experiments.record_erf(config.measured, config.size)
+        return scene.erf_scene(shown, measured)
+    if isinstance(config, TraceConfig):
+        record = experiments.record_trace(config.input, config.kernels, config.strides, config.dilations)
+        return scene.trace_scene(record, config.kernels, config.strides, config.dilations)
     x, w = experiments.make_values(config.values, config.input, config.kernel, config.seed)
     if config.kind == "conv":
         record = experiments.record_conv(x, w, config.stride, config.padding, config.dilation)
@@ -41,7 +48,9 @@ def figure_bytes(config: Config, theme: str = "light", fmt: str = "gif", strip: 
     sc = scene_for(config)
     if frame is not None and not 0 <= frame < len(sc.frames):
         raise ValueError(f"frame={frame}: this figure has frames 0 to {len(sc.frames) - 1}")
-    frames = draw.render(sc, t)
+    if isinstance(sc, scene.HeatScene):  # a still picture in full colour: no palette banding
+        return encode.png(draw.render_heat(sc, t)[0], palette=False)
+    frames = draw.render_stack(sc, t) if isinstance(sc, scene.StackScene) else draw.render(sc, t)
     if fmt == "gif":
         return encode.gif(frames, [f.duration_ms for f in sc.frames], reserved=t.colours())
     if strip:

@@ -155,3 +155,79 @@ def _formula_line(shape: arith.Shape) -> str:
     if shape.formulas[0] == shape.formulas[1]:
         return shape.formulas[0]
     return f"{shape.formulas[0]};  {shape.formulas[1]}"
+
+
+@dataclass(frozen=True)
+class StackFrame:
+    """Which cells of each map are traced so far (the others stay empty), and for how long."""
+
+    traced: tuple[tuple[Cell, ...], ...]  # per map, input first
+    duration_ms: int
+
+
+@dataclass(frozen=True)
+class StackScene:
+    """Maps side by side, input first; each traced cell shows its value."""
+
+    grids: tuple[Grid, ...]
+    params: str
+    formula: str
+    frames: tuple[StackFrame, ...]
+
+
+def trace_scene(record, kernels, strides, dilations) -> StackScene:
+    """A scene from an ``experiments.TraceRecord``: the output cell first, then one map back at a
+    time, each traced cell showing ∂y/∂(cell), the number of paths to the output cell."""
+    n = len(record.sizes)
+    labels = ["X"] + [f"h{'₁₂₃₄₅₆₇₈₉'[i]}" for i in range(n - 2)] + ["Y"]
+    grids = []
+    cells = []
+    for i, (grad, size) in enumerate(zip(record.gradients, record.sizes)):
+        role = "input" if i == 0 else "output"
+        values = _tuple2(grad.tolist())
+        grids.append(Grid(f"{labels[i]}  {_size(size)}", role, values, _tuple2([[role] * size[1]] * size[0]),
+                          numbers=max(size) <= MAX_NUMBERED))
+        cells.append(tuple((r, c) for r in range(size[0]) for c in range(size[1]) if values[r][c] != 0))
+    frames = []
+    for shown in range(1, n + 1):  # the last map only, then one more map back each step
+        traced = tuple(cells[i] if i >= n - shown else () for i in range(n))
+        frames.append(StackFrame(traced, HOLD_MS if shown == n else STEP_MS * 3 // 2))
+    layers = "   ".join(
+        f"k={k}" + (f" s={s}" if s != 1 else "") + (f" d={d}" if d != 1 else "")
+        for k, s, d in zip(kernels, strides, dilations)
+    )
+    r = 1
+    j = 1
+    terms = []
+    for k, s, d in zip(kernels, strides, dilations):
+        terms.append(f"{d}·({k} − 1)·{j}" if d != 1 else f"({k} − 1)·{j}")
+        r, j = arith.receptive_field_step(r, j, k, s, d)
+    formula = f"r = 1 + {' + '.join(terms)} = {r}"
+    return StackScene(tuple(grids), layers, formula, tuple(frames))
+
+
+@dataclass(frozen=True)
+class HeatScene:
+    """Heat maps (each summing to 1) with their labels, and a growth plot: for each depth n,
+    the measured spread σ and the theoretical receptive field r = 2n + 1."""
+
+    maps: tuple[tuple[tuple[float, ...], ...], ...]  # cropped around the centre
+    labels: tuple[str, ...]
+    fields: tuple[int, ...]  # the theoretical receptive field of each map, outlined on it
+    depths: tuple[int, ...]
+    spread: tuple[float, ...]
+    theoretical: tuple[int, ...]
+
+
+def erf_scene(shown_record, measured_record) -> HeatScene:
+    size = shown_record.size
+    keep = min(size, max(shown_record.theoretical) + 4)  # the deepest field and a margin
+    lo = (size - keep) // 2
+    return HeatScene(
+        maps=tuple(_tuple2(m[lo:lo + keep, lo:lo + keep].tolist()) for m in shown_record.maps),
+        labels=tuple(f"n={n}" for n in shown_record.depths),
+        fields=shown_record.theoretical,
+        depths=measured_record.depths,
+        spread=measured_record.spread,
+        theoretical=measured_record.theoretical,
+    )

@@ -40,7 +40,7 @@ def test_shape_does_not_import_torch():
 def test_list_prints_the_catalog():
     r = run_cli("list")
     lines = r.stdout.splitlines()
-    assert len(lines) == 16
+    assert len(lines) == len(__import__('figures.catalog').catalog.CATALOG)
     assert lines[0].split()[:2] == ["no-padding-no-strides", "conv"]
     assert any(line.startswith("padding-strides-odd-transposed") and "3×3 → 6×6" in line for line in lines)
 

@@ -15,7 +15,7 @@ small = st.integers(1, 3)
 
 @st.composite
 def layer(draw, allow_transposed=True):
-    kinds = ["conv", "max", "avg", "relu", "bn", "nested"] + (["transposed"] if allow_transposed else [])
+    kinds = ["conv", "max", "avg", "relu", "bn", "nested", "pad"] + (["transposed"] if allow_transposed else [])
     kind = draw(st.sampled_from(kinds))
     k = (draw(st.integers(1, 4)), draw(st.integers(1, 4)))
     s = (draw(small), draw(small))
@@ -34,6 +34,8 @@ def layer(draw, allow_transposed=True):
         return nn.AvgPool2d(k, s, p, ceil_mode=ceil)
     if kind == "relu":
         return nn.ReLU()
+    if kind == "pad":
+        return nn.ZeroPad2d(tuple(draw(st.integers(0, 2)) for _ in range(4)))
     if kind == "bn":
         return nn.BatchNorm2d(2)
     return nn.Sequential(nn.Conv2d(2, 2, k, padding=1), nn.Sequential(nn.GELU(), nn.MaxPool2d(2, 1)))

@@ -20,7 +20,10 @@ def torch_result(config):
     return x, w, y[0, 0]
 
 
-@pytest.mark.parametrize("entry", catalog.CATALOG, ids=lambda e: e.name)
+CONVOLUTIONS = [e for e in catalog.CATALOG if e.kind in ("conv", "transposed")]
+
+
+@pytest.mark.parametrize("entry", CONVOLUTIONS, ids=lambda e: e.name)
 def test_scene_shows_torchs_numbers(entry):
     config = entry.config()
     scene = render.scene_for(config)
@@ -72,3 +75,41 @@ def test_dilation_footprint_is_spread():
     scene = render.scene_for(catalog.get("dilation").config())
     first = scene.frames[0].footprint
     assert first == tuple((r, c) for r in (0, 2, 4) for c in (0, 2, 4))
+
+
+@pytest.mark.parametrize("entry", [e for e in catalog.CATALOG if e.kind == "trace"], ids=lambda e: e.name)
+def test_trace_shows_autograds_path_counts(entry):
+    from torch import nn
+
+    from figures import receptive
+
+    config = entry.config()
+    scene = render.scene_for(config)
+    layers = nn.Sequential(*[nn.Conv2d(1, 1, k, stride=s, dilation=d, bias=False)
+                             for k, s, d in zip(config.kernels, config.strides, config.dilations)])
+    out = config.check().output
+    cell = (out[0] // 2, out[1] // 2)
+    rows, cols = receptive.input_cells(layers, config.input, cell)
+    last = scene.frames[-1]
+    # the traced input cells are exactly the receptive field: rows × columns
+    assert set(last.traced[0]) == {(r, c) for r in rows for c in cols}
+    # their numbers are the gradient with all-ones weights, from torch
+    x = torch.ones(1, 1, config.input, config.input, dtype=torch.float64, requires_grad=True)
+    for layer in layers:
+        layer.double().weight.data.fill_(1.0)
+    layers(x)[0, 0, cell[0], cell[1]].backward()
+    assert torch.equal(torch.tensor(scene.grids[0].values, dtype=torch.float64), x.grad[0, 0])
+    # one map back per step: the output cell first, the input last
+    assert [sum(1 for t in f.traced if t) for f in scene.frames] == list(range(1, len(scene.grids) + 1))
+    r = receptive.receptive_field(layers, config.input)[-1].size[0]
+    assert scene.formula.endswith(f"= {r}") and len(rows) == r
+
+
+def test_erf_grows_as_sqrt_n():
+    entry = catalog.get("effective-receptive-field")
+    scene = render.scene_for(entry.config())
+    for n, sigma, r in zip(scene.depths, scene.spread, scene.theoretical):
+        assert abs(sigma - (2 * n / 3) ** 0.5) < 1e-9  # n box filters of variance 2/3
+        assert r == 2 * n + 1
+    for values in scene.maps:
+        assert abs(sum(map(sum, values)) - 1) < 1e-9  # the crop keeps the whole field
