@@ -34,6 +34,8 @@ WORDS = {
         "light": "light", "dark": "dark", "config": "Configuration", "command": "Command",
         "used": "Used in", "unused": "not used on a page yet",
         "conv": "convolution", "transposed": "transposed convolution",
+        "trace": "one output cell traced back through a stack of convolutions",
+        "erf": "effective receptive field of stacks of 3×3 convolutions",
         "alt": "Figure {name}: {kind}, {params}, {size}",
     },
     "zh": {
@@ -46,6 +48,8 @@ WORDS = {
         "light": "浅色", "dark": "深色", "config": "配置", "command": "命令",
         "used": "用在", "unused": "尚未用在任何页面",
         "conv": "卷积", "transposed": "转置卷积",
+        "trace": "沿一串卷积层逐层回溯一个输出格子",
+        "erf": "多层 3×3 卷积的有效感受野",
         "alt": "图 {name}：{kind}，{params}，{size}",
     },
 }[LANG]
