@@ -42,6 +42,34 @@ def _is_block(cells, shape) -> bool:
     return tuple(cells) == tuple((r0 + r, c0 + c) for r in range(shape[0]) for c in range(shape[1]))
 
 
+def _text_cells(*lines: str) -> float:
+    """About how many cells wide the longest of ``lines`` is, at the label size."""
+    return max(len(line) for line in lines) * 0.6 * th.LABEL_PT / 72 * th.DPI / th.CELL_PX
+
+
+def _canvas(width: float, height: float, theme: th.Theme):
+    """A figure of ``width`` × ``height`` cells (even pixel sizes) and one axes in cell units,
+    y pointing down."""
+    px_w, px_h = round(width * th.CELL_PX), round(height * th.CELL_PX)
+    px_w += px_w % 2
+    px_h += px_h % 2
+    fig = Figure(figsize=(px_w / th.DPI, px_h / th.DPI), dpi=th.DPI, facecolor=theme.background)
+    canvas = FigureCanvasAgg(fig)
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.set_xlim(0, px_w / th.CELL_PX)
+    ax.set_ylim(px_h / th.CELL_PX, 0)
+    ax.set_axis_off()
+    ax.set_facecolor(theme.background)
+    return fig, canvas, ax, (px_w, px_h)
+
+
+def _footer(ax, width: float, y: float, params: str, formula: str, theme: th.Theme) -> None:
+    """The parameters and the formula, centred under the grids."""
+    for dy, line in ((0, params), (0.85, formula)):
+        ax.text(width / 2, y + dy, line, ha="center", va="center", color=theme.text, fontsize=th.LABEL_PT,
+                family=th.FONT)
+
+
 class Renderer:
     """Draws the frames of one scene in one theme, reusing one figure and its artists."""
 
@@ -52,24 +80,12 @@ class Renderer:
         widths = [g.shape[1] for g in grids]
         self.x0 = [MARGIN, MARGIN + widths[0] + GAP, MARGIN + widths[0] + GAP + widths[1] + GAP]
         grid_width = self.x0[2] + widths[2] + MARGIN
-        longest = max(len(scene.params), len(scene.formula))
-        text_cells = longest * 0.6 * th.LABEL_PT / 72 * th.DPI / th.CELL_PX
-        width = max(grid_width, text_cells + 2 * MARGIN)
+        width = max(grid_width, _text_cells(scene.params, scene.formula) + 2 * MARGIN)
         self.shift = (width - grid_width) / 2  # centre the grids when the text is wider
         self.top = MARGIN + LABEL_ROWS
         height = self.top + max(heights) + FOOTER_ROWS + MARGIN * 0.5
-        px_w, px_h = round(width * th.CELL_PX), round(height * th.CELL_PX)
-        px_w += px_w % 2
-        px_h += px_h % 2
-        self.size = (px_w, px_h)
-        self.fig = Figure(figsize=(px_w / th.DPI, px_h / th.DPI), dpi=th.DPI, facecolor=theme.background)
-        self.canvas = FigureCanvasAgg(self.fig)
-        ax = self.fig.add_axes((0, 0, 1, 1))
-        ax.set_xlim(0, px_w / th.CELL_PX)
-        ax.set_ylim(px_h / th.CELL_PX, 0)
-        ax.set_axis_off()
-        ax.set_facecolor(theme.background)
-        self.ax = ax
+        self.fig, self.canvas, self.ax, self.size = _canvas(width, height, theme)
+        ax = self.ax
         self.cell_text = {}
         self.cell_patch = {}
         for key, grid, x0 in zip(("input", "kernel", "output"), grids, self.x0):
@@ -90,11 +106,7 @@ class Renderer:
             Rectangle((0, 0), 1, 1, fill=False, edgecolor=t.strong["current"], linewidth=3.2,
                       visible=False, zorder=5, animated=True)
         )
-        y = self.top + max(heights) + 0.75
-        ax.text(width / 2, y, scene.params, ha="center", va="center", color=t.text, fontsize=th.LABEL_PT,
-                family=th.FONT)
-        ax.text(width / 2, y + 0.85, scene.formula, ha="center", va="center", color=t.text,
-                fontsize=th.LABEL_PT, family=th.FONT)
+        _footer(ax, width, self.top + max(heights) + 0.75, scene.params, scene.formula, t)
         self._filled = 0
         self.canvas.draw()  # the static picture: everything but the animated artists
         self.background = self.canvas.copy_from_bbox(self.fig.bbox)
@@ -201,24 +213,14 @@ class StackRenderer:
             self.x0.append(x)
             x += max(w, 2.6) + GAP  # room for the label of a narrow map
         grid_width = x - GAP + MARGIN
-        longest = max(len(scene.params), len(scene.formula))
-        text_cells = longest * 0.6 * th.LABEL_PT / 72 * th.DPI / th.CELL_PX
-        width = max(grid_width, text_cells + 2 * MARGIN)
+        width = max(grid_width, _text_cells(scene.params, scene.formula) + 2 * MARGIN)
         shift = (width - grid_width) / 2
         self.x0 = [x0 + shift for x0 in self.x0]
         tallest = max(h for h, _ in shapes)
         self.top = MARGIN + LABEL_ROWS
         self.y0 = [self.top + (tallest - h) / 2 for h, _ in shapes]  # centred vertically
         height = self.top + tallest + FOOTER_ROWS + MARGIN * 0.5
-        px_w, px_h = round(width * th.CELL_PX), round(height * th.CELL_PX)
-        px_w += px_w % 2
-        px_h += px_h % 2
-        self.fig = Figure(figsize=(px_w / th.DPI, px_h / th.DPI), dpi=th.DPI, facecolor=theme.background)
-        self.canvas = FigureCanvasAgg(self.fig)
-        ax = self.fig.add_axes((0, 0, 1, 1))
-        ax.set_xlim(0, px_w / th.CELL_PX)
-        ax.set_ylim(px_h / th.CELL_PX, 0)
-        ax.set_axis_off()
+        self.fig, self.canvas, ax, _ = _canvas(width, height, theme)
         self.ax = ax
         self.patches, self.texts, self.outlines = [], [], []
         for g, (grid, x0, y0) in enumerate(zip(scene.grids, self.x0, self.y0)):
@@ -240,11 +242,7 @@ class StackRenderer:
             self.outlines.append(ax.add_patch(Rectangle(
                 (0, 0), 1, 1, fill=False, zorder=5, visible=False,
                 edgecolor=theme.strong["current" if last else "kernel"], linewidth=3.2 if last else th.FOOTPRINT_LW)))
-        y = self.top + tallest + 0.75
-        ax.text(width / 2, y, scene.params, ha="center", va="center", color=theme.text, fontsize=th.LABEL_PT,
-                family=th.FONT)
-        ax.text(width / 2, y + 0.85, scene.formula, ha="center", va="center", color=theme.text,
-                fontsize=th.LABEL_PT, family=th.FONT)
+        _footer(ax, width, self.top + tallest + 0.75, scene.params, scene.formula, theme)
 
     def draw(self, frame) -> np.ndarray:
         for g, (grid, cells) in enumerate(zip(self.scene.grids, frame.traced)):
