@@ -62,11 +62,12 @@ class Entry:
     d: int = 1
     fmt: str = "gif"
     frame: Optional[int] = None  # a PNG of this frame (0 = the first step) instead of the last
+    ceil: bool = False  # pooling: ceil_mode
 
     def config(self) -> Config:
-        if self.kind == "conv":
-            return Config("conv", (self.i, self.i), (self.k, self.k), (self.s, self.s), (self.p, self.p),
-                          (self.d, self.d))
+        if self.kind in ("conv", "max", "avg"):
+            return Config(self.kind, (self.i, self.i), (self.k, self.k), (self.s, self.s), (self.p, self.p),
+                          (self.d, self.d), ceil_mode=self.ceil)
         o, a = arith.transposed_of(self.i, self.k, self.s, self.p, self.d)
         return Config("transposed", (o, o), (self.k, self.k), (self.s, self.s), (self.p, self.p),
                       (self.d, self.d), (a, a))
@@ -89,6 +90,8 @@ class Entry:
             params += f" d={self.d}"
         if self.kind == "transposed":
             params += f" a={c.output_padding[0]}"
+        if self.ceil:
+            params += " ceil"
         size = f"{shape.input[0]}×{shape.input[1]} → {shape.output[0]}×{shape.output[1]}"
         of = f"  (transposes conv i={self.i} k={self.k} s={self.s} p={self.p})" if self.kind == "transposed" else ""
         return f"{self.name:<40} {self.kind:<11} {params:<24} {size}{of}"
@@ -135,6 +138,15 @@ class ErfEntry:
         return f"{self.name:<40} {self.kind:<11} {'n=' + shown:<24} {self.size}×{self.size} inputs"
 
 
+def _pooling() -> list[Entry]:
+    return [
+        Entry("max-pooling", "max", 4, 2, 2, 0),
+        Entry("average-pooling", "avg", 4, 2, 2, 0),
+        Entry("max-pooling-ceil", "max", 5, 2, 2, 0, ceil=True),
+        Entry("average-pooling-padding", "avg", 5, 3, 2, 1),
+    ]
+
+
 def _receptive() -> list:
     return [
         ErfEntry("effective-receptive-field", (2, 4, 8, 16), (1, 2, 4, 8, 16, 32), 67),
@@ -144,7 +156,7 @@ def _receptive() -> list:
     ]
 
 
-CATALOG: tuple[Union[Entry, TraceEntry, ErfEntry], ...] = tuple(_classic() + _receptive())
+CATALOG: tuple[Union[Entry, TraceEntry, ErfEntry], ...] = tuple(_classic() + _receptive() + _pooling())
 BY_NAME = {entry.name: entry for entry in CATALOG}
 assert len(BY_NAME) == len(CATALOG), "figure names must be unique"
 

@@ -79,8 +79,10 @@ def make_parser() -> Parser:
     shape.add_argument("--json", action="store_true", help="one JSON object")
 
     render = sub.add_parser("render", help="render one configuration as .gif or .png")
-    render.add_argument("kind", choices=("conv", "transposed"))
-    _add_geometry(render)
+    render.add_argument("kind", choices=("conv", "transposed", "max", "avg"),
+                        help="a convolution, a transposed convolution, max or average pooling")
+    _add_geometry(render, pool=True)
+    render.add_argument("--ceil-mode", action="store_true", help="pooling only")
     render.add_argument("--values", choices=VALUES, default="arange")
     render.add_argument("--seed", type=int, default=0)
     render.add_argument("--theme", choices=catalog.THEME_NAMES, default="light")
@@ -130,6 +132,8 @@ def _checked_shape(config: Config, draw: bool) -> arith.Shape:
         raise UsageError(f"--output-padding {config.output_padding}: only a transposed convolution has one")
     if config.kind == "transposed" and isinstance(config.padding, str):
         raise UsageError(f"--padding {config.padding}: a transposed convolution takes integer padding")
+    if config.ceil_mode and config.kind not in ("max", "avg"):
+        raise UsageError("--ceil-mode: only pooling has a ceil mode")
     if draw:
         return config.check()
     if config.kind == "conv":
@@ -153,8 +157,10 @@ def _render(args) -> int:
         raise UsageError(f"--frame {args.frame}: frames are numbered from 0")
     if not out.parent.is_dir():
         raise UsageError(f"-o {out}: the folder {out.parent} does not exist")
-    config = Config(args.kind, args.input, args.kernel, args.stride, args.padding, args.dilation,
-                    args.output_padding, args.values, args.seed)
+    pooling = args.kind in ("max", "avg")
+    stride = args.stride if args.stride is not None else (args.kernel if pooling else (1, 1))
+    config = Config(args.kind, args.input, args.kernel, stride, args.padding, args.dilation,
+                    args.output_padding, args.values, args.seed, args.ceil_mode)
     shape = _checked_shape(config, draw=True)
     steps = shape.output[0] * shape.output[1] + 1  # one frame per output cell, and the final one
     if args.frame is not None and args.frame >= steps:

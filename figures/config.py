@@ -7,7 +7,7 @@ from typing import Union
 
 from . import arith
 
-KINDS = ("conv", "transposed")
+KINDS = ("conv", "transposed", "max", "avg")
 VALUES = ("arange", "ones", "random")
 MAX_GRID = 32  # cells per axis of the grid a figure draws (padding and inserted zeros included)
 
@@ -27,6 +27,7 @@ class Config:
     output_padding: Pair = (0, 0)
     values: str = "arange"
     seed: int = 0
+    ceil_mode: bool = False  # pooling only
 
     def check(self) -> arith.Shape:
         """The output shape; ValueError (naming the bad value) for an impossible configuration."""
@@ -34,12 +35,20 @@ class Config:
             raise ValueError(f"kind={self.kind!r}: kind must be one of {', '.join(KINDS)}")
         if self.values not in VALUES:
             raise ValueError(f"values={self.values!r}: values must be one of {', '.join(VALUES)}")
+        if self.kind != "transposed" and self.output_padding != (0, 0):
+            raise ValueError(
+                f"output_padding={self.output_padding}: output_padding belongs to a transposed convolution"
+            )
+        if self.ceil_mode and self.kind not in ("max", "avg"):
+            raise ValueError("ceil_mode=True: only pooling has a ceil mode")
         if self.kind == "conv":
-            if self.output_padding != (0, 0):
-                raise ValueError(
-                    f"output_padding={self.output_padding}: output_padding belongs to a transposed convolution"
-                )
             shape = arith.conv2d(self.input, self.kernel, self.stride, self.padding, self.dilation)
+        elif self.kind in ("max", "avg"):
+            if isinstance(self.padding, str):
+                raise ValueError(f"padding={self.padding!r}: pooling takes integer padding")
+            if self.kind == "avg" and self.dilation != (1, 1):
+                raise ValueError(f"dilation={self.dilation}: average pooling has no dilation")
+            shape = arith.pool2d(self.input, self.kernel, self.stride, self.padding, self.dilation, self.ceil_mode)
         else:
             if isinstance(self.padding, str):
                 raise ValueError(f"padding={self.padding!r}: a transposed convolution takes integer padding")
@@ -59,7 +68,11 @@ class Config:
         sizes = []
         for axis in (0, 1):
             i, k, d = self.input[axis], self.kernel[axis], self.dilation[axis]
-            if self.kind == "conv":
+            if self.kind in ("max", "avg"):
+                o = arith.pool_axis(i, k, self.stride[axis], self.padding[axis], d, self.ceil_mode).size
+                reach = (o - 1) * self.stride[axis] + d * (k - 1) + 1  # where the last window ends
+                sizes.append(max(i + 2 * self.padding[axis], reach))  # type: ignore[index]
+            elif self.kind == "conv":
                 if self.padding == "same":
                     sizes.append(i + d * (k - 1))
                 elif self.padding == "valid":
@@ -95,6 +108,8 @@ class Config:
             parts.append(f"--values {self.values}")
         if self.values == "random":
             parts.append(f"--seed {self.seed}")
+        if self.ceil_mode:
+            parts.append("--ceil-mode")
         return " ".join(parts)
 
 

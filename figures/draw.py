@@ -23,10 +23,16 @@ FOOTER_ROWS = 2.4  # cells below the grids for the parameters and the formula
 
 
 def fmt(value: float) -> str:
-    """A cell's number as the figure prints it: integers without a decimal point."""
-    if float(value).is_integer():
+    """A cell's number as the figure prints it: integers without a decimal point, others with
+    at most two decimals, −∞ for max pooling's padding, nothing for a cell that is not read."""
+    value = float(value)
+    if value != value:  # NaN: outside the padded input, not part of any sum
+        return ""
+    if value in (float("inf"), float("-inf")):
+        return "∞" if value > 0 else "−∞"
+    if value.is_integer():
         return str(int(value))
-    return f"{value:.2g}"
+    return f"{value:.2f}".rstrip("0")
 
 
 def _number_size(grid: Grid) -> float:

@@ -283,3 +283,50 @@ def record_erf(depths: Sequence[int], size: int) -> ErfRecord:
         maps.append(g)
         sizes.append(2 * n + 1)
     return ErfRecord(tuple(depths), size, tuple(maps), tuple(spreads), tuple(sizes))
+
+
+def record_pool(x: torch.Tensor, mode: str, kernel: IntOrPair, stride: Optional[IntOrPair] = None,
+                padding: IntOrPair = 0, dilation: IntOrPair = 1, ceil_mode: bool = False) -> ConvRecord:
+    """Record ``F.max_pool2d`` or ``F.avg_pool2d`` window by window (``mode`` "max" or "avg").
+
+    The grid is the input with its padding (−∞ for max pooling, 0 for average pooling, which
+    counts it) and, with ``ceil_mode``, the cells a last window reaches past the padding: they
+    belong to no window's sum (NaN; max: −∞). Every output is recomputed from its window and
+    checked against torch.
+    """
+    k, d, p = _pair(kernel), _pair(dilation), _pair(padding)
+    s = _pair(stride) if stride is not None else k
+    shape = arith.pool2d(tuple(x.shape), k, s, p, d, ceil_mode)
+    h, w = x.shape
+    reach = [(o - 1) * st + dd * (kk - 1) + 1 for o, st, dd, kk in zip(shape.output, s, d, k)]
+    extra = [max(0, r - (n + 2 * pp)) for r, n, pp in zip(reach, (h, w), p)]
+    pad_value = float("-inf") if mode == "max" else 0.0
+    beyond = float("-inf") if mode == "max" else float("nan")
+    grid = torch.full((h + 2 * p[0] + extra[0], w + 2 * p[1] + extra[1]), beyond, dtype=torch.float64)
+    grid[: h + 2 * p[0], : w + 2 * p[1]] = pad_value
+    grid[p[0]: p[0] + h, p[1]: p[1] + w] = x
+    roles = tuple(tuple(INPUT if p[0] <= r < p[0] + h and p[1] <= c < p[1] + w else PAD
+                        for c in range(grid.shape[1])) for r in range(grid.shape[0]))
+    gh, gw = grid.shape
+    index = torch.arange(gh * gw, dtype=torch.float64).reshape(gh, gw)
+    cols_index = F.unfold(_as_batch(index), k, dilation=d, stride=s)[0]
+    n_out = shape.output[0] * shape.output[1]
+    windows, values = [], []
+    for n in range(n_out):
+        cells = tuple(divmod(int(v), gw) for v in cols_index[:, n].tolist())
+        vals = tuple(grid[c].item() for c in cells)
+        windows.append(Window(divmod(n, shape.output[1]), cells, vals))
+        if mode == "max":
+            values.append(max(vals))
+        else:  # count_include_pad: the padding counts, cells past it do not
+            counted = [v for v in vals if v == v]
+            values.append(sum(counted) / len(counted))
+    output = torch.tensor(values, dtype=torch.float64).reshape(shape.output)
+    if mode == "max":
+        expected = F.max_pool2d(_as_batch(x), k, s, p, d, ceil_mode=ceil_mode)[0, 0]
+    else:
+        expected = F.avg_pool2d(_as_batch(x), k, s, p, ceil_mode=ceil_mode)[0, 0]
+    if not torch.allclose(output, expected):
+        raise AssertionError(f"the recorded windows do not reproduce {mode} pooling")
+    return ConvRecord(grid, roles, torch.ones(k, dtype=torch.float64), s, d, tuple(windows), expected,
+                      input_shape=tuple(x.shape), padding=p)

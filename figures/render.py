@@ -25,6 +25,10 @@ def scene_for(config: Union[Config, TraceConfig, ErfConfig]):
         record = experiments.record_trace(config.input, config.kernels, config.strides, config.dilations)
         return scene.trace_scene(record, config.kernels, config.strides, config.dilations)
     x, w = experiments.make_values(config.values, config.input, config.kernel, config.seed)
+    if config.kind in ("max", "avg"):
+        record = experiments.record_pool(x, config.kind, config.kernel, config.stride, config.padding,
+                                         config.dilation, config.ceil_mode)
+        return scene.pool_scene(record, config.kind, config.ceil_mode)
     if config.kind == "conv":
         record = experiments.record_conv(x, w, config.stride, config.padding, config.dilation)
         return scene.conv_scene(record)

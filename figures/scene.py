@@ -231,3 +231,24 @@ def erf_scene(shown_record, measured_record) -> HeatScene:
         spread=measured_record.spread,
         theoretical=measured_record.theoretical,
     )
+
+
+def pool_scene(record, mode: str, ceil_mode: bool) -> Scene:
+    """A scene from ``experiments.record_pool``: the window has no weights, so the middle grid
+    only shows its shape, labelled with the operation (max or avg)."""
+    k = tuple(record.kernel.shape)
+    shape = arith.pool2d(record.input_shape, k, record.stride, record.padding, record.dilation, ceil_mode)
+    assert shape.output == tuple(record.output.shape), "arith and torch disagree"
+    out = _tuple2(record.output.tolist())
+    params = _params(k, record.stride, record.padding, record.dilation) + ("   ceil" if ceil_mode else "")
+    empty = _tuple2([[0.0] * k[1]] * k[0])
+    return Scene(
+        input=Grid(f"X  {_size(record.input_shape)}", "input", _tuple2(record.grid.tolist()), record.roles,
+                   _numbered(record.grid.shape, shape.output)),
+        kernel=Grid(f"{mode}  {_size(k)}", "kernel", empty, _tuple2([["kernel"] * k[1]] * k[0]), numbers=False),
+        output=Grid(f"Y  {_size(shape.output)}", "output", out, _tuple2([["output"] * len(out[0])] * len(out)),
+                    _numbered(record.grid.shape, shape.output)),
+        params=params,
+        formula=_formula_line(shape),
+        frames=_frames(record.windows),
+    )

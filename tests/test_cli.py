@@ -63,6 +63,9 @@ BAD = [
     (["render", "transposed", "--input", "3", "--kernel", "3", "--padding", "3", "-o", "OUT.png"], "padding=3"),
     (["render", "conv", "--input", "4", "--kernel", "3", "--values", "zeros", "-o", "OUT.gif"], "'zeros'"),
     (["render", "conv", "--input", "4", "--kernel", "3", "--theme", "sepia", "-o", "OUT.gif"], "'sepia'"),
+    (["render", "conv", "--input", "5", "--kernel", "2", "--ceil-mode", "-o", "OUT.gif"], "--ceil-mode"),
+    (["render", "avg", "--input", "5", "--kernel", "3", "--dilation", "2", "-o", "OUT.gif"], "dilation"),
+    (["render", "max", "--input", "5", "--kernel", "3", "--padding", "2", "-o", "OUT.gif"], "padding=2"),
     (["build", "--only", "no-such-figure", "--out", "OUT"], "no-such-figure"),
     (["build", "--jobs", "0", "--out", "OUT"], "--jobs 0"),
 ]
@@ -109,3 +112,12 @@ def test_build_only_writes_light_and_dark(tmp_path):
                 env={"FIGURES_CACHE": str(tmp_path / "cache")})
     assert r.returncode == 0, r.stderr
     assert sorted(p.name for p in out.iterdir()) == ["no-padding-no-strides.dark.gif", "no-padding-no-strides.gif"]
+
+
+def test_render_pooling(tmp_path):
+    out = tmp_path / "pool.png"
+    r = run_cli("render", "max", "--input", "5", "--kernel", "2", "--ceil-mode", "--frame", "8", "-o", str(out),
+                env={"FIGURES_CACHE": str(tmp_path / "cache")})
+    assert r.returncode == 0, r.stderr
+    with Image.open(out) as im:
+        assert im.format == "PNG"

@@ -80,3 +80,29 @@ def test_values(kind):
 def test_unknown_values_are_refused():
     with pytest.raises(ValueError, match="values='zeros'"):
         make_values("zeros", 3, 3)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.sampled_from(["max", "avg"]), pair(1, 8), pair(1, 4), st.one_of(st.none(), pair(1, 3)), pair(0, 2),
+       pair(1, 2), st.booleans(), st.integers(0, 99))
+def test_record_pool_matches_torch(mode, i, k, s, p, d, ceil, seed):
+    if mode == "avg":
+        d = (1, 1)
+    try:
+        arith.pool2d(i, k, s, p, d, ceil)
+    except ValueError:
+        assume(False)
+    from figures.experiments import record_pool
+
+    x, _ = make_values("random", i, k, seed)
+    rec = record_pool(x, mode, k, s, p, d, ceil)
+    if mode == "max":
+        expected = F.max_pool2d(x[None, None], k, s, p, d, ceil_mode=ceil)[0, 0]
+    else:
+        expected = F.avg_pool2d(x[None, None], k, s, p, ceil_mode=ceil)[0, 0]
+    assert torch.equal(rec.output, expected)
+    for window in rec.windows:  # every output is the max (or the mean over what counts) of its window
+        vals = [v for v in window.values if v == v]
+        got = max(vals) if mode == "max" else sum(vals) / len(vals)
+        want = rec.output[window.out].item()
+        assert got == want or abs(got - want) < 1e-9  # a window of padding only gives −∞, as in torch

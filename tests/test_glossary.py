@@ -31,6 +31,8 @@ def prose(text: str) -> str:
     text = re.sub(r"^\s*\?\?\?.*$", " ", text, flags=re.MULTILINE)
     text = re.sub(r"`[^`]*`", " ", text)
     text = re.sub(r"\$\$.*?\$\$|\$[^$]*\$", " ", text, flags=re.DOTALL)
+    # a link to another page (a chapter, the gallery) is already a link: its words do not count
+    text = re.sub(r"\[[^\]]*\]\((?!glossary\.md)[^)]*\)", lambda m: " " * len(m.group(0)), text)
     return text.replace("Convolution Visualized", " ").replace("图解卷积", " ")  # the site's name
 
 

@@ -113,3 +113,22 @@ def test_erf_grows_as_sqrt_n():
         assert r == 2 * n + 1
     for values in scene.maps:
         assert abs(sum(map(sum, values)) - 1) < 1e-9  # the crop keeps the whole field
+
+
+@pytest.mark.parametrize("entry", [e for e in catalog.CATALOG if e.kind in ("max", "avg")], ids=lambda e: e.name)
+def test_pooling_scene_shows_torchs_numbers(entry):
+    config = entry.config()
+    scene = render.scene_for(config)
+    x, _ = make_values(config.values, config.input, config.kernel, config.seed)
+    if config.kind == "max":
+        y = F.max_pool2d(x[None, None], config.kernel, config.stride, config.padding, config.dilation,
+                         ceil_mode=config.ceil_mode)[0, 0]
+    else:
+        y = F.avg_pool2d(x[None, None], config.kernel, config.stride, config.padding, ceil_mode=config.ceil_mode)[0, 0]
+    assert torch.equal(torch.tensor(scene.output.values, dtype=torch.float64), y)
+    assert scene.kernel.label.startswith(config.kind) and not scene.kernel.numbers
+    pads = {scene.input.values[r][c] for r, row in enumerate(scene.input.cells) for c, role in enumerate(row)
+            if role == "pad"}
+    if config.kind == "max":
+        assert pads <= {float("-inf")}  # max pooling pads with −∞, never 0
+    assert len(scene.frames) == y.numel() + 1
