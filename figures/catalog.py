@@ -20,8 +20,18 @@ from .config import Config, ErfConfig, TraceConfig
 THEME_NAMES = ("light", "dark")
 
 
+class _Named:
+    """What every catalog entry shares: the file names of its two theme variants."""
+
+    name: str
+    fmt: str
+
+    def filename(self, theme: str = "light") -> str:
+        return f"{self.name}.{self.fmt}" if theme == "light" else f"{self.name}.{theme}.{self.fmt}"
+
+
 @dataclass(frozen=True)
-class TraceEntry:
+class TraceEntry(_Named):
     """A stack of unpadded convolutions with one output cell traced back to the input."""
 
     name: str
@@ -36,9 +46,6 @@ class TraceEntry:
     def config(self) -> TraceConfig:
         return TraceConfig(self.i, self.kernels, self.strides, self.dilations)
 
-    def filename(self, theme: str = "light") -> str:
-        return f"{self.name}.{self.fmt}" if theme == "light" else f"{self.name}.{theme}.{self.fmt}"
-
     def command(self, theme: str = "light") -> str:
         extra = "" if theme == "light" else f" --theme {theme}"
         return f"python -m figures build --only {self.name}{extra}"
@@ -52,7 +59,7 @@ class TraceEntry:
 
 
 @dataclass(frozen=True)
-class Entry:
+class Entry(_Named):
     name: str
     kind: str  # "conv" or "transposed"
     i: int  # the direct convolution's input size (square)
@@ -71,9 +78,6 @@ class Entry:
         o, a = arith.transposed_of(self.i, self.k, self.s, self.p, self.d)
         return Config("transposed", (o, o), (self.k, self.k), (self.s, self.s), (self.p, self.p),
                       (self.d, self.d), (a, a))
-
-    def filename(self, theme: str = "light") -> str:
-        return f"{self.name}.{self.fmt}" if theme == "light" else f"{self.name}.{theme}.{self.fmt}"
 
     def command(self, theme: str = "light") -> str:
         """The one command that renders this figure."""
@@ -116,7 +120,7 @@ def _classic() -> list[Entry]:
 
 
 @dataclass(frozen=True)
-class ErfEntry:
+class ErfEntry(_Named):
     """The effective receptive field of stacks of 3×3 convolutions (heat maps and growth)."""
 
     name: str
@@ -130,7 +134,6 @@ class ErfEntry:
     def config(self) -> ErfConfig:
         return ErfConfig(self.shown, self.measured, self.size)
 
-    filename = TraceEntry.filename
     command = TraceEntry.command
 
     def describe(self) -> str:

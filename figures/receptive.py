@@ -20,7 +20,6 @@ output cell with respect to the input, in a copy of the model whose weights are 
 from __future__ import annotations
 
 import copy
-import math
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Iterable, Sequence, Union

@@ -8,7 +8,7 @@ import torch
 from hypothesis import assume, given, settings, strategies as st
 from torch import nn
 
-from figures import arith, receptive as R
+from figures import receptive as R
 
 small = st.integers(1, 3)
 

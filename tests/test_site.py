@@ -9,7 +9,6 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
-import pytest
 
 from conftest import DOCS_BEFORE, docs_snapshot
 from figures import catalog
