@@ -53,22 +53,27 @@ class Visit:
         self.context.close()
 
 
+READY = ("Type to start searching", "键入以开始搜索")  # Material's prompt once its worker is ready
+
+
 def search(page, query):
     """Type a query into Material's search; return the text of the results.
 
-    The index is built by a web worker after the page loads. Now and then (about one load in
-    ten here, in Chinese, on a busy machine) that worker never answers the first query; then
-    the page is loaded again, with a fresh worker, at most four times."""
-    for _ in range(4):
-        page.click("label.md-search__icon, .md-search__input")
-        page.fill(".md-search__input", query)
-        try:
-            page.wait_for_selector(".md-search-result__item", timeout=6000)
-            return page.inner_text(".md-search-result__list")
-        except sync_api.TimeoutError:
-            page.reload(wait_until="networkidle")
-    meta = page.inner_text(".md-search-result__meta")
-    raise AssertionError(f"no search results for {query!r}: {meta!r}")
+    Material sends a query when its web worker reports ready, on focus, and on `keyup`; a
+    programmatic fill fires no keyup, so wait for the worker, fill, then press End."""
+    page.click("label.md-search__icon, .md-search__input")
+    page.wait_for_function(
+        f"{list(READY)}.includes(document.querySelector('.md-search-result__meta').textContent.trim())",
+        timeout=60000,
+    )
+    page.fill(".md-search__input", query)
+    page.press(".md-search__input", "End")
+    try:
+        page.wait_for_selector(".md-search-result__item", timeout=20000)
+    except sync_api.TimeoutError:
+        meta = page.inner_text(".md-search-result__meta")
+        raise AssertionError(f"no search results for {query!r}: {meta!r}") from None
+    return page.inner_text(".md-search-result__list")
 
 
 def page_urls(site, base):
