@@ -68,7 +68,7 @@ def ensure(only: Optional[Sequence[str]] = None, jobs: int = 1, progress: bool =
 
 def _frames(entry) -> int:
     config = entry.config()
-    if entry.kind in ("trace", "erf"):
+    if hasattr(config, "steps"):
         return config.steps()
     shape = config.check()
     return shape.output[0] * shape.output[1]

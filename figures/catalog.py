@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Optional, Union
 
 from . import arith
-from .config import Config, ErfConfig, TraceConfig
+from .config import Config, ErfConfig, PanelConfig, TraceConfig
 
 THEME_NAMES = ("light", "dark")
 
@@ -159,7 +159,40 @@ def _receptive() -> list:
     ]
 
 
-CATALOG: tuple[Union[Entry, TraceEntry, ErfEntry], ...] = tuple(_classic() + _receptive() + _pooling())
+@dataclass(frozen=True)
+class PanelEntry(_Named):
+    """A figure of several panels (see ``figures.panels``), computed with fixed values."""
+
+    name: str
+    kind: str  # what the gallery calls it
+    fmt: str = "gif"
+    frame: Optional[int] = None
+
+    def config(self) -> PanelConfig:
+        return PanelConfig(self.name)
+
+    command = TraceEntry.command
+
+    def describe(self) -> str:
+        config = self.config()
+        shape = config.check()
+        size = f"{shape.input[0]}×{shape.input[1]} → {shape.output[0]}×{shape.output[1]}"
+        return f"{self.name:<40} {self.kind:<11} {config.params():<24} {size}"
+
+
+def _chapters() -> list:
+    return [
+        Entry("strides-unread", "conv", 6, 3, 2, 0),
+        PanelEntry("equivariance", "shift", fmt="png"),
+        PanelEntry("padding-modes", "padding-modes", fmt="png"),
+        PanelEntry("dilation-coverage", "lockstep"),
+        TraceEntry("dilation-gridding", 13, (3, 3, 3), (1, 1, 1), (2, 2, 2)),
+        PanelEntry("channel-sum", "channels"),
+    ]
+
+
+CATALOG: tuple[Union[Entry, TraceEntry, ErfEntry, PanelEntry], ...] = tuple(
+    _classic() + _receptive() + _pooling() + _chapters())
 BY_NAME = {entry.name: entry for entry in CATALOG}
 assert len(BY_NAME) == len(CATALOG), "figure names must be unique"
 

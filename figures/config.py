@@ -155,3 +155,38 @@ class ErfConfig:
 
     def as_dict(self) -> dict:
         return asdict(self)
+
+
+# Figures made of several panels, each computed by one experiment with fixed values:
+# name → (input shape, output shape, frames, parameters as the gallery lists them)
+PANEL_FIGURES = {
+    "equivariance": ((7, 11), (5, 9), 1, "k=3 Δ=0,2,4"),
+    "padding-modes": ((4, 4), (8, 8), 1, "p=2 mode=zeros,reflect,replicate,circular"),
+    "dilation-coverage": ((7, 7), (5, 5), 26, "k=3 d=1,p=0 d=2,p=1"),
+    "channel-sum": ((4, 4), (2, 2), 5, "C_in=3 C_out=1 k=3"),
+}
+
+
+@dataclass(frozen=True)
+class PanelConfig:
+    """A panel figure of the catalog, by name (its experiment has fixed values)."""
+
+    figure: str
+    kind: str = "panels"
+
+    def check(self) -> arith.Shape:
+        if self.figure not in PANEL_FIGURES:
+            raise ValueError(f"figure={self.figure!r}: no panel figure of that name ({', '.join(PANEL_FIGURES)})")
+        shape_in, shape_out, _, _ = PANEL_FIGURES[self.figure]
+        return arith.Shape("panels", shape_in, shape_out, ("", ""))
+
+    def steps(self) -> int:
+        self.check()
+        return PANEL_FIGURES[self.figure][2]
+
+    def params(self) -> str:
+        self.check()
+        return PANEL_FIGURES[self.figure][3]
+
+    def as_dict(self) -> dict:
+        return asdict(self)

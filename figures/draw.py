@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
@@ -112,6 +113,9 @@ class Renderer:
             Rectangle((0, 0), 1, 1, fill=False, edgecolor=t.strong["current"], linewidth=3.2,
                       visible=False, zorder=5, animated=True)
         )
+        # cells that no window read: crossed out in the last frame
+        self.unread = ax.add_collection(LineCollection([], colors=t.strong["current"], linewidths=1.3, zorder=7,
+                                                       visible=False, animated=True))
         _footer(ax, width, self.top + max(heights) + 0.75, scene.params, scene.formula, t)
         self._filled = 0
         self.canvas.draw()  # the static picture: everything but the animated artists
@@ -191,6 +195,17 @@ class Renderer:
             self.current.set_xy(self._cell_xy("output", frame.current))
             self.current.set_visible(True)
             self.ax.draw_artist(self.current)
+        if frame.unread:
+            segments = []
+            for cell in frame.unread:
+                x, y = self._cell_xy("input", cell)
+                segments += [((x + 0.18, y + 0.18), (x + 0.82, y + 0.82)), ((x + 0.18, y + 0.82), (x + 0.82, y + 0.18))]
+            self.unread.set_segments(segments)
+            self.unread.set_visible(True)
+            self.ax.draw_artist(self.unread)
+            for r, c in frame.unread:  # the numbers stay readable above the cross
+                if ("input", r, c) in self.cell_text:
+                    self.ax.draw_artist(self.cell_text["input", r, c])
         return np.asarray(self.canvas.buffer_rgba())[:, :, :3].copy()
 
     def close(self) -> None:
@@ -311,3 +326,138 @@ def render_heat(scene, theme: th.Theme) -> list[np.ndarray]:
         text.set_color(theme.text)
     canvas.draw()
     return [np.asarray(canvas.buffer_rgba())[:, :, :3].copy()]
+
+
+OPERATOR_W = 1.1  # cells for an operator symbol (⊛, =, +) between two panels
+NOTE_ROWS = 1.0  # cells under a row for its note
+
+
+class PanelRenderer:
+    """Draws a ``panels.PanelScene``: rows of grids and images, with operators between them.
+    The artists are made once; a frame sets what each grid shows and redraws."""
+
+    def __init__(self, scene, theme: th.Theme):
+        from .panels import Panel
+
+        self.scene, self.theme = scene, theme
+        layout = []  # (row, [(item, x)], row width, panel height)
+        for row in scene.rows:
+            x, placed, tallest = 0.0, [], 0.0
+            for n, item in enumerate(row):
+                if isinstance(item, Panel):
+                    if n and isinstance(row[n - 1], Panel):
+                        x += GAP
+                    placed.append((item, x))
+                    x += max(item.size[1], _text_cells(item.grid.label) * 0.9)
+                    tallest = max(tallest, item.size[0])
+                else:
+                    placed.append((item, x))
+                    x += OPERATOR_W
+            layout.append((placed, x, tallest))
+        widest = max(w for _, w, _ in layout)
+        width = max(widest, _text_cells(*scene.notes)) + 2 * MARGIN
+        height = MARGIN * 0.5
+        for (_, _, tallest), note in zip(layout, scene.notes):
+            height += LABEL_ROWS + tallest + (NOTE_ROWS if note else 0.3)
+        height += MARGIN * 0.5
+        self.fig, self.canvas, ax, _ = _canvas(width, height, theme)
+        self.ax = ax
+        self.grids = []  # per panel: (panel, x0, y0, patches, texts) for grids, None for images
+        y = MARGIN * 0.5
+        for (placed, row_width, tallest), note in zip(layout, scene.notes):
+            top = y + LABEL_ROWS
+            shift = (width - row_width) / 2
+            for item, x in placed:
+                x += shift
+                if not isinstance(item, Panel):
+                    ax.text(x + OPERATOR_W / 2, top + tallest / 2, item, ha="center", va="center",
+                            color=theme.text, fontsize=th.LABEL_PT * 1.3, family=th.FONT)
+                    continue
+                h, w = item.size
+                y0 = top + (tallest - h) / 2
+                ax.text(x, y0 - 0.45, item.grid.label, ha="left", va="baseline", color=theme.strong[item.grid.role],
+                        fontsize=th.LABEL_PT, fontweight="bold", family=th.FONT)
+                if item.cmap:
+                    lo, hi = item.limits
+                    ax.imshow(item.grid.values, cmap=item.cmap, vmin=lo, vmax=hi, interpolation="nearest",
+                              extent=(x, x + w, y0 + h, y0), zorder=1)
+                    ax.add_patch(Rectangle((x, y0), w, h, fill=False, edgecolor=theme.line, linewidth=0.8, zorder=2))
+                    self.grids.append(None)
+                    continue
+                self.grids.append(self._grid(item.grid, x, y0))
+            if note:
+                ax.text(width / 2, top + tallest + 0.6, note, ha="center", va="center", color=theme.text,
+                        fontsize=th.LABEL_PT, family=th.FONT)
+            y = top + tallest + (NOTE_ROWS if note else 0.3)
+        ax.set_xlim(0, self.fig.get_figwidth() * th.DPI / th.CELL_PX)  # imshow must not rescale the axes
+        ax.set_ylim(self.fig.get_figheight() * th.DPI / th.CELL_PX, 0)
+        ax.set_aspect("auto")
+
+    def _grid(self, grid, x0: float, y0: float):
+        t, ax = self.theme, self.ax
+        rows, cols = grid.shape
+        size = _number_size(grid)
+        patches, texts = {}, {}
+        for r in range(rows):
+            for c in range(cols):
+                role = grid.cells[r][c]
+                patch = Rectangle((x0 + c, y0 + r), 1, 1, facecolor=t.fill[role], edgecolor=t.line, linewidth=0.8,
+                                  zorder=1)
+                if role in th.HATCH:
+                    patch.set_hatch(th.HATCH[role])
+                    patch.set_hatch_linewidth(0.8)
+                    patch.set_hatchcolor(t.hatch[role])
+                patches[r, c] = ax.add_patch(patch)
+                if grid.numbers:
+                    texts[r, c] = ax.text(x0 + c + 0.5, y0 + r + 0.53, fmt(grid.values[r][c]), ha="center",
+                                          va="center", color=t.muted if role in th.HATCH else t.text,
+                                          fontsize=size, family=th.FONT, zorder=6)
+        window = ax.add_patch(Rectangle((0, 0), 1, 1, fill=False, edgecolor=t.strong["kernel"],
+                                        linewidth=th.FOOTPRINT_LW, visible=False, zorder=4))
+        cells = [ax.add_patch(Rectangle((0, 0), 1, 1, fill=False, edgecolor=t.strong["kernel"],
+                                        linewidth=th.FOOTPRINT_LW, visible=False, zorder=4))
+                 for _ in range(rows * cols)]
+        current = ax.add_patch(Rectangle((0, 0), 1, 1, fill=False, edgecolor=t.strong["current"], linewidth=3.2,
+                                         visible=False, zorder=5))
+        return grid, x0, y0, patches, texts, window, cells, current
+
+    def draw(self, frame) -> np.ndarray:
+        t = self.theme
+        for drawn, state in zip(self.grids, frame.states):
+            if drawn is None:
+                continue
+            grid, x0, y0, patches, texts, window, cells, current = drawn
+            rows, cols = grid.shape
+            for (r, c), patch in patches.items():
+                visible = state.shown is None or r * cols + c < state.shown
+                patch.set_facecolor(t.fill[grid.cells[r][c]] if visible else t.fill["empty"])
+                if (r, c) in texts:
+                    texts[r, c].set_text(fmt(grid.values[r][c]) if visible else "")
+            for patch in cells:
+                patch.set_visible(False)
+            window.set_visible(False)
+            foot = state.footprint
+            if foot:
+                rs = [r for r, _ in foot]
+                cs = [c for _, c in foot]
+                block = (max(rs) - min(rs) + 1, max(cs) - min(cs) + 1)
+                if _is_block(foot, block):
+                    window.set_bounds(x0 + min(cs), y0 + min(rs), block[1], block[0])
+                    window.set_visible(True)
+                else:
+                    for patch, (r, c) in zip(cells, foot):
+                        patch.set_xy((x0 + c, y0 + r))
+                        patch.set_visible(True)
+            current.set_visible(state.current is not None)
+            if state.current is not None:
+                current.set_xy((x0 + state.current[1], y0 + state.current[0]))
+        self.canvas.draw()
+        return np.asarray(self.canvas.buffer_rgba())[:, :, :3].copy()
+
+
+def render_panels(scene, theme: th.Theme) -> list[np.ndarray]:
+    renderer = PanelRenderer(scene, theme)
+    try:
+        return [renderer.draw(frame) for frame in scene.frames]
+    finally:
+        renderer.fig.clear()

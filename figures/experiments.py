@@ -330,3 +330,104 @@ def record_pool(x: torch.Tensor, mode: str, kernel: IntOrPair, stride: Optional[
         raise AssertionError(f"the recorded windows do not reproduce {mode} pooling")
     return ConvRecord(grid, roles, torch.ones(k, dtype=torch.float64), s, d, tuple(windows), expected,
                       input_shape=tuple(x.shape), padding=p)
+
+
+@dataclass(frozen=True)
+class ShiftRecord:
+    """A convolution of an input and of shifted copies of it: the feature map shifts with it."""
+
+    kernel: torch.Tensor
+    shifts: tuple[int, ...]  # columns to the right
+    inputs: tuple[torch.Tensor, ...]
+    outputs: tuple[torch.Tensor, ...]
+
+
+def _shift_right(t: torch.Tensor, n: int) -> torch.Tensor:
+    """``t`` moved ``n`` columns to the right, zeros entering on the left."""
+    return F.pad(t, (n, 0))[:, : t.shape[1]] if n else t.clone()
+
+
+def record_shift(shifts: Sequence[int] = (0, 2, 4)) -> ShiftRecord:
+    """A small bright cross on a dark 7×11 input, convolved with the Sobel kernel for vertical
+    edges, then the same input shifted right. Checked: conv(shift(x)) == shift(conv(x))."""
+    x = torch.zeros(7, 11, dtype=torch.float64)
+    x[2:5, 2:5] = torch.tensor([[0., 1, 0], [1, 2, 1], [0, 1, 0]])
+    w = torch.tensor([[1., 0, -1], [2, 0, -2], [1, 0, -1]], dtype=torch.float64)
+    y0 = F.conv2d(_as_batch(x), _as_batch(w))[0, 0]
+    inputs, outputs = [], []
+    for n in shifts:
+        xs = _shift_right(x, n)
+        ys = F.conv2d(_as_batch(xs), _as_batch(w))[0, 0]
+        if not torch.equal(ys, _shift_right(y0, n)):
+            raise AssertionError("the feature map of the shifted input is not the shifted feature map")
+        inputs.append(xs)
+        outputs.append(ys)
+    return ShiftRecord(w, tuple(shifts), tuple(inputs), tuple(outputs))
+
+
+PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
+
+
+@dataclass(frozen=True)
+class PaddingModesRecord:
+    input: torch.Tensor
+    padding: int
+    modes: tuple[str, ...]
+    grids: tuple[torch.Tensor, ...]  # the input padded by each mode
+    roles: tuple[tuple[str, ...], ...]  # INPUT or PAD, the same for every mode
+
+
+def record_padding_modes(size: int = 4, padding: int = 2) -> PaddingModesRecord:
+    """The input 1, 2, … padded by ``nn.Conv2d``'s four padding modes. Checked: a layer with
+    that ``padding_mode`` computes exactly the unpadded convolution of the padded grid."""
+    x = torch.arange(1, size * size + 1, dtype=torch.float64).reshape(size, size)
+    grids = []
+    for mode in PADDING_MODES:
+        grid = F.pad(_as_batch(x), (padding,) * 4, mode="constant" if mode == "zeros" else mode)[0, 0]
+        layer = torch.nn.Conv2d(1, 1, 3, padding=padding, padding_mode=mode, bias=False, dtype=torch.float64)
+        with torch.no_grad():
+            layer.weight.copy_(torch.arange(1., 10, dtype=torch.float64).reshape(1, 1, 3, 3))
+            expected = layer(_as_batch(x))[0, 0]
+        if not torch.equal(F.conv2d(_as_batch(grid), layer.weight)[0, 0], expected):
+            raise AssertionError(f"padding_mode={mode!r}: F.pad does not reproduce the layer's padding")
+        grids.append(grid)
+    mask = F.pad(torch.ones_like(x), (padding,) * 4)
+    roles = tuple(tuple(INPUT if m else PAD for m in row) for row in mask.tolist())
+    return PaddingModesRecord(x, padding, PADDING_MODES, tuple(grids), roles)
+
+
+def record_dilation_coverage(size: int = 7) -> tuple[ConvRecord, ConvRecord]:
+    """A 3×3 kernel without and with dilation 2 on the same input; padding 1 for the dilated
+    one, so that both outputs are 5×5 and every step centres both kernels on the same cell."""
+    x, w = make_values("arange", size, 3)
+    return record_conv(x, w, 1, 0, 1), record_conv(x, w, 1, 1, 2)
+
+
+@dataclass(frozen=True)
+class ChannelsRecord:
+    """A convolution of a C-channel input with one output channel, channel by channel."""
+
+    input: torch.Tensor  # (C, H, W)
+    weight: torch.Tensor  # (C, kH, kW): the one kernel of the layer, [1, C, kH, kW] squeezed
+    bias: float
+    per_channel: tuple[ConvRecord, ...]  # X[c] ⊛ W[c], each a one-channel convolution
+    output: torch.Tensor  # Σ per-channel outputs + bias
+
+
+def record_channels(channels: int = 3, size: int = 4, kernel: int = 3, seed: int = 1,
+                    bias: float = 1.0) -> ChannelsRecord:
+    """``nn.Conv2d(C, 1, k)`` taken apart: the per-channel convolutions of its kernel, their sum
+    and the bias; checked against the layer itself."""
+    gen = torch.Generator().manual_seed(seed)
+    x = torch.randint(0, 10, (channels, size, size), generator=gen).to(torch.float64)
+    w = torch.randint(-1, 2, (channels, kernel, kernel), generator=gen).to(torch.float64)
+    layer = torch.nn.Conv2d(channels, 1, kernel, dtype=torch.float64)
+    with torch.no_grad():
+        layer.weight.copy_(w[None])
+        layer.bias.fill_(bias)
+        expected = layer(x[None])[0, 0]
+    per_channel = tuple(record_conv(x[c], w[c]) for c in range(channels))
+    output = sum(r.output for r in per_channel) + bias
+    if not torch.equal(output, expected):
+        raise AssertionError("the per-channel sums and the bias do not reproduce nn.Conv2d")
+    return ChannelsRecord(x, w, bias, per_channel, expected)

@@ -7,16 +7,25 @@ from __future__ import annotations
 
 from typing import Optional, Union
 
-from . import draw, encode, experiments, scene
+from . import draw, encode, experiments, panels, scene
 from . import theme as themes
-from .config import Config, ErfConfig, TraceConfig
+from .config import Config, ErfConfig, PanelConfig, TraceConfig
+
+PANELS = {  # panel figure → its experiment and scene builder
+    "equivariance": lambda: panels.shift_scene(experiments.record_shift()),
+    "padding-modes": lambda: panels.padding_modes_scene(experiments.record_padding_modes()),
+    "dilation-coverage": lambda: panels.lockstep_scene(experiments.record_dilation_coverage()),
+    "channel-sum": lambda: panels.channels_scene(experiments.record_channels()),
+}
 
 FORMATS = ("gif", "png")
 
 
-def scene_for(config: Union[Config, TraceConfig, ErfConfig]):
+def scene_for(config: Union[Config, TraceConfig, ErfConfig, PanelConfig]):
     """The scene of a configuration, computed by torch (checked against torch.nn.functional)."""
     config.check()
+    if isinstance(config, PanelConfig):
+        return PANELS[config.figure]()
     if isinstance(config, ErfConfig):
         shown = experiments.record_erf(config.shown, config.size)
         measured = experiments.record_erf(config.measured, config.size)
@@ -54,7 +63,12 @@ def figure_bytes(config: Config, theme: str = "light", fmt: str = "gif", strip: 
         raise ValueError(f"frame={frame}: this figure has frames 0 to {len(sc.frames) - 1}")
     if isinstance(sc, scene.HeatScene):  # a still picture in full colour: no palette banding
         return encode.png(draw.render_heat(sc, t)[0], palette=False)
-    frames = draw.render_stack(sc, t) if isinstance(sc, scene.StackScene) else draw.render(sc, t)
+    if isinstance(sc, panels.PanelScene):
+        frames = draw.render_panels(sc, t)
+    elif isinstance(sc, scene.StackScene):
+        frames = draw.render_stack(sc, t)
+    else:
+        frames = draw.render(sc, t)
     if fmt == "gif":
         return encode.gif(frames, [f.duration_ms for f in sc.frames], reserved=t.colours())
     if strip:

@@ -42,6 +42,7 @@ class Frame:
     current: Optional[Cell]  # the output cell being computed
     filled: int  # output cells (in reading order) that show their value
     duration_ms: int
+    unread: tuple[Cell, ...] = ()  # the last frame: grid cells no window ever read (crossed out)
 
 
 @dataclass(frozen=True)
@@ -68,9 +69,11 @@ def _size(shape: tuple[int, int]) -> str:
     return f"{shape[0]}×{shape[1]}"
 
 
-def _frames(windows) -> tuple[Frame, ...]:
+def _frames(windows, grid_shape: tuple[int, int]) -> tuple[Frame, ...]:
     frames = [Frame(w.cells, w.out, n + 1, STEP_MS) for n, w in enumerate(windows)]
-    frames.append(Frame((), None, len(windows), HOLD_MS))
+    read = {cell for w in windows for cell in w.cells}
+    unread = tuple((r, c) for r in range(grid_shape[0]) for c in range(grid_shape[1]) if (r, c) not in read)
+    frames.append(Frame((), None, len(windows), HOLD_MS, unread))
     return tuple(frames)
 
 
@@ -117,7 +120,7 @@ def conv_scene(record) -> Scene:
                     _tuple2([["output"] * len(out[0])] * len(out)), numbers),
         params=header_params,
         formula=formula,
-        frames=_frames(record.windows),
+        frames=_frames(record.windows, tuple(record.grid.shape)),
     )
 
 
@@ -147,7 +150,7 @@ def transposed_scene(record) -> Scene:
                     _tuple2([["output"] * len(out[0])] * len(out)), numbers),
         params=params,
         formula=_formula_line(shape),
-        frames=_frames(direct.windows),
+        frames=_frames(direct.windows, tuple(direct.grid.shape)),
     )
 
 
@@ -250,5 +253,5 @@ def pool_scene(record, mode: str, ceil_mode: bool) -> Scene:
                     _numbered(record.grid.shape, shape.output)),
         params=params,
         formula=_formula_line(shape),
-        frames=_frames(record.windows),
+        frames=_frames(record.windows, tuple(record.grid.shape)),
     )

@@ -37,6 +37,10 @@ WORDS = {
         "trace": "one output cell traced back through a stack of convolutions",
         "max": "max pooling", "avg": "average pooling",
         "erf": "effective receptive field of stacks of 3×3 convolutions",
+        "shift": "translation equivariance: a shifted input and its shifted feature map",
+        "padding-modes": "one input padded by each padding_mode",
+        "lockstep": "a standard and a dilated convolution stepping together",
+        "channels": "a multi-channel convolution: one convolution per input channel, summed, plus the bias",
         "alt": "Figure {name}: {kind}, {params}, {size}",
     },
     "zh": {
@@ -52,6 +56,10 @@ WORDS = {
         "trace": "沿一串卷积层逐层回溯一个输出格子",
         "max": "最大池化", "avg": "平均池化",
         "erf": "多层 3×3 卷积的有效感受野",
+        "shift": "平移等变：输入平移，特征图随之平移",
+        "padding-modes": "同一输入在各种 padding_mode 下的填充结果",
+        "lockstep": "普通卷积与空洞卷积同步滑动",
+        "channels": "多通道卷积：每个输入通道各做一次卷积，相加再加偏置",
         "alt": "图 {name}：{kind}，{params}，{size}",
     },
 }[LANG]

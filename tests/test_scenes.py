@@ -102,7 +102,17 @@ def test_trace_shows_autograds_path_counts(entry):
     # one map back per step: the output cell first, the input last
     assert [sum(1 for t in f.traced if t) for f in scene.frames] == list(range(1, len(scene.grids) + 1))
     r = receptive.receptive_field(layers, config.input)[-1].size[0]
-    assert scene.formula.endswith(f"= {r}") and len(rows) == r
+    assert scene.formula.endswith(f"= {r}") and max(rows) - min(rows) + 1 == r  # the span, holes or not
+
+
+def test_gridding_leaves_holes():
+    """Three 3×3 layers, all with dilation 2: the span is 13×13, but only the even rows and
+    columns reach the output cell (49 of 169 cells); the figure leaves the others empty."""
+    scene = render.scene_for(catalog.get("dilation-gridding").config())
+    reached = set(scene.frames[-1].traced[0])
+    assert reached == {(r, c) for r in range(0, 13, 2) for c in range(0, 13, 2)}
+    holes = [(r, c) for r in range(13) for c in range(13) if (r, c) not in reached]
+    assert len(holes) == 120 and all(scene.grids[0].values[r][c] == 0 for r, c in holes)
 
 
 def test_erf_grows_as_sqrt_n():
@@ -132,3 +142,97 @@ def test_pooling_scene_shows_torchs_numbers(entry):
     if config.kind == "max":
         assert pads <= {float("-inf")}  # max pooling pads with −∞, never 0
     assert len(scene.frames) == y.numel() + 1
+
+
+def _values(panel):
+    return torch.tensor(panel.grid.values, dtype=torch.float64)
+
+
+@pytest.mark.parametrize("entry", [e for e in catalog.CATALOG if e.kind == "conv"], ids=lambda e: e.name)
+def test_unread_cells_are_crossed_out(entry):
+    """The crossed-out cells of the last frame are exactly those with no influence on the output:
+    zero gradient of the output's sum, by autograd, with a kernel of ones."""
+    scene = render.scene_for(entry.config())
+    config = entry.config()
+    grid = torch.tensor(scene.input.values, dtype=torch.float64, requires_grad=True)
+    ones = torch.ones(1, 1, *config.kernel, dtype=torch.float64)
+    F.conv2d(grid[None, None], ones, stride=config.stride, dilation=config.dilation).sum().backward()
+    expected = {(r, c) for r, c in zip(*torch.nonzero(grid.grad == 0, as_tuple=True)) for r, c in [(int(r), int(c))]}
+    assert set(scene.frames[-1].unread) == expected
+    assert all(not f.unread for f in scene.frames[:-1])
+
+
+def test_strides_unread_crosses_out_the_last_row_and_column():
+    scene = render.scene_for(catalog.get("strides-unread").config())
+    assert set(scene.frames[-1].unread) == {(5, c) for c in range(6)} | {(r, 5) for r in range(6)}
+
+
+def test_equivariance_shift_the_input_shift_the_map():
+    scene = render.scene_for(catalog.get("equivariance").config())
+    first = None
+    for row, note in zip(scene.rows, scene.notes):
+        x, w, y = (_values(p) for p in row if not isinstance(p, str))
+        shift = int(note.split("=")[1])
+        assert torch.equal(F.conv2d(x[None, None], w[None, None])[0, 0], y)
+        if first is None:
+            first = (x, y)
+            continue
+        assert torch.equal(x[:, shift:], first[0][:, : x.shape[1] - shift]) and not x[:, :shift].any()
+        assert torch.equal(y[:, shift:], first[1][:, : y.shape[1] - shift]) and not y[:, :shift].any()
+    assert [n for n in scene.notes] == ["Δ = 0", "Δ = 2", "Δ = 4"]
+
+
+def test_padding_modes_are_what_the_layer_pads():
+    from torch import nn
+
+    scene = render.scene_for(catalog.get("padding-modes").config())
+    x = torch.arange(1., 17, dtype=torch.float64).reshape(1, 1, 4, 4)
+    assert [p.grid.label for p in scene.panels] == ["zeros", "reflect", "replicate", "circular"]
+    for panel in scene.panels:
+        layer = nn.Conv2d(1, 1, 3, padding=2, padding_mode=panel.grid.label, bias=False, dtype=torch.float64)
+        grid = _values(panel)
+        assert torch.equal(grid[2:6, 2:6], x[0, 0])
+        assert torch.allclose(F.conv2d(grid[None, None], layer.weight), layer(x))
+    reflect = _values(scene.panels[1])
+    assert reflect[0, 0] == 11 and reflect[2, 0] == 3  # reflect skips the edge: 1 2 3 → 3 2 1 2 3
+
+
+def test_dilation_coverage_steps_both_kernels_together():
+    scene = render.scene_for(catalog.get("dilation-coverage").config())
+    (x1, w1, y1), (x2, w2, y2) = ([_values(p) for p in row if not isinstance(p, str)] for row in scene.rows)
+    x = torch.arange(1., 50, dtype=torch.float64).reshape(1, 1, 7, 7)
+    assert torch.equal(y1, F.conv2d(x, w1[None, None])[0, 0])
+    assert torch.equal(y2, F.conv2d(x, w2[None, None], padding=1, dilation=2)[0, 0])
+    assert len(scene.frames) == 26
+    for n, frame in enumerate(scene.frames[:-1]):
+        a, _, out1, b, _, out2 = frame.states
+        assert out1.current == out2.current == divmod(n, 5) and out1.shown == out2.shown == n + 1
+        centre = lambda cells: (sum(r for r, _ in cells) / 9, sum(c for _, c in cells) / 9)  # noqa: E731
+        c1, c2 = centre(a.footprint), centre(b.footprint)
+        assert (c1[0], c1[1]) == (c2[0] - 1, c2[1] - 1)  # the same input cell (grid 2 is padded by 1)
+        assert max(r for r, _ in b.footprint) - min(r for r, _ in b.footprint) == 4  # span d·(k−1)+1 = 5
+        assert sum(x2[cell] for cell in b.footprint) == y2[divmod(n, 5)]
+    assert scene.notes[1].endswith("d·(k−1)+1 = 5")
+
+
+def test_channel_sum_is_the_layers_output():
+    from torch import nn
+
+    from figures import experiments
+
+    scene = render.scene_for(catalog.get("channel-sum").config())
+    record = experiments.record_channels()
+    layer = nn.Conv2d(3, 1, 3, dtype=torch.float64)
+    layer.weight.data.copy_(record.weight[None])
+    layer.bias.data.fill_(record.bias)
+    panels = scene.panels
+    for c in range(3):
+        x, w, y = (_values(p) for p in panels[3 * c: 3 * c + 3])
+        assert torch.equal(x, record.input[c]) and torch.equal(w, layer.weight[0, c])
+        assert torch.equal(y, F.conv2d(x[None, None], w[None, None])[0, 0])
+    partial = [_values(p) for p in panels[9:12]]
+    bias, total = _values(panels[12]), _values(panels[13])
+    assert torch.equal(total, layer(record.input[None])[0, 0].detach())
+    assert torch.equal(sum(partial) + bias, total)
+    for n, frame in enumerate(scene.frames[:-1]):
+        assert frame.states[-1].shown == n + 1 and frame.states[-1].current == divmod(n, 2)

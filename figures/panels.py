@@ -1,0 +1,166 @@
+"""Panel scenes: several grids (or images) in rows, as plain frozen data (no torch, no matplotlib).
+
+A panel figure shows what one three-grid scene cannot: two convolutions in lockstep (standard
+against dilated), one convolution per input channel and their sum, the same input padded four
+ways, a shifted input and its shifted feature map, or a photograph and its feature maps. The
+builders below turn experiment records into panel scenes; tests read the scenes to check every
+number against torch, and ``draw.render_panels`` draws them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional, Union
+
+from .scene import HOLD_MS, MAX_NUMBERED, STEP_MS, Cell, Grid, _size, _tuple2
+
+Item = Union["Panel", str]  # a panel, or an operator symbol drawn between two panels
+
+
+@dataclass(frozen=True)
+class Panel:
+    """A numbered grid, or an image (``cmap`` set) drawn ``extent`` cells high and wide."""
+
+    grid: Grid
+    cmap: str = ""  # "" for a grid of cells; a matplotlib colour map for an image
+    extent: tuple[float, float] = (0.0, 0.0)  # (height, width) in cells, images only
+    limits: tuple[float, float] = (0.0, 0.0)  # (vmin, vmax) of the colour map, images only
+
+    @property
+    def size(self) -> tuple[float, float]:
+        return self.extent if self.cmap else self.grid.shape
+
+
+@dataclass(frozen=True)
+class State:
+    """What one panel shows in one frame: its first ``shown`` cells in reading order (None: all),
+    the cells under a kernel (outlined), and the cell being computed (outlined strongly)."""
+
+    shown: Optional[int] = None
+    footprint: tuple[Cell, ...] = ()
+    current: Optional[Cell] = None
+
+
+@dataclass(frozen=True)
+class PanelFrame:
+    states: tuple[State, ...]  # one per panel, in reading order of the rows
+    duration_ms: int
+
+
+@dataclass(frozen=True)
+class PanelScene:
+    rows: tuple[tuple[Item, ...], ...]
+    notes: tuple[str, ...]  # one line under each row ("" for none): symbols and numbers only
+    frames: tuple[PanelFrame, ...]
+
+    @property
+    def panels(self) -> tuple[Panel, ...]:
+        return tuple(item for row in self.rows for item in row if isinstance(item, Panel))
+
+
+def _grid(label: str, role: str, values, roles=None, numbers: Optional[bool] = None) -> Grid:
+    values = _tuple2(values)
+    rows, cols = len(values), len(values[0])
+    cells = _tuple2(roles) if roles is not None else _tuple2([[role] * cols] * rows)
+    return Grid(label, role, values, cells, max(rows, cols) <= MAX_NUMBERED if numbers is None else numbers)
+
+
+def _conv_row(record, label: str, kernel_label: str) -> tuple[Panel, str, Panel, str, Panel]:
+    """X ⊛ W = Y for one ``experiments.ConvRecord``."""
+    k = tuple(record.kernel.shape)
+    out = record.output.tolist()
+    return (
+        Panel(_grid(f"{label}  {_size(record.input_shape)}", "input", record.grid.tolist(), record.roles)),
+        "⊛",
+        Panel(_grid(f"{kernel_label}  {_size(k)}", "kernel", record.kernel.tolist())),
+        "=",
+        Panel(_grid(f"Y  {_size((len(out), len(out[0])))}", "output", out)),
+    )
+
+
+def _conv_note(record) -> str:
+    k, s, p, d = record.kernel.shape[0], record.stride[0], record.padding[0], record.dilation[0]
+    span = d * (k - 1) + 1
+    return f"k={k}   d={d}   p={p}   s={s}      d·(k−1)+1 = {span}"
+
+
+def lockstep_scene(records) -> PanelScene:
+    """Convolutions with the same number of output cells, one per row, stepping together."""
+    counts = {len(r.windows) for r in records}
+    assert len(counts) == 1, "lockstep rows need the same number of output cells"
+    rows = tuple(_conv_row(r, "X", "W") for r in records)
+    frames = []
+    for n in range(counts.pop()):
+        states = []
+        for r in records:
+            window = r.windows[n]
+            states += [State(None, window.cells), State(), State(n + 1, (), window.out)]
+        frames.append(PanelFrame(tuple(states), STEP_MS))
+    frames.append(PanelFrame(tuple(State() for _ in range(3 * len(records))), HOLD_MS))
+    return PanelScene(rows, tuple(_conv_note(r) for r in records), tuple(frames))
+
+
+def shift_scene(record) -> PanelScene:
+    """One row per shift, in one still frame: the shifted input, the kernel, its feature map.
+    Zero cells stay white, so the pattern and its response stand out."""
+    rows, notes = [], []
+    for shift, x, y in zip(record.shifts, record.inputs, record.outputs):
+        x_roles = [["input" if v else "empty" for v in row] for row in x.tolist()]
+        y_roles = [["output" if v else "empty" for v in row] for row in y.tolist()]
+        rows.append((
+            Panel(_grid(f"X  {_size(tuple(x.shape))}", "input", x.tolist(), x_roles)),
+            "⊛",
+            Panel(_grid(f"W  {_size(tuple(record.kernel.shape))}", "kernel", record.kernel.tolist())),
+            "=",
+            Panel(_grid(f"Y  {_size(tuple(y.shape))}", "output", y.tolist(), y_roles)),
+        ))
+        notes.append(f"Δ = {shift}")
+    frame = PanelFrame(tuple(State() for _ in range(3 * len(rows))), HOLD_MS)
+    return PanelScene(tuple(rows), tuple(notes), (frame,))
+
+
+def padding_modes_scene(record, per_row: int = 2) -> PanelScene:
+    """The same input padded by every ``padding_mode``, ``per_row`` grids to a row."""
+    panels = [Panel(_grid(mode, "input", grid.tolist(), record.roles)) for mode, grid in zip(record.modes, record.grids)]
+    rows = tuple(tuple(panels[i:i + per_row]) for i in range(0, len(panels), per_row))
+    h, w = record.input.shape
+    g = record.grids[0].shape
+    notes = tuple("" for _ in rows[:-1]) + (f"X  {h}×{w}   p={record.padding}   →   {g[0]}×{g[1]}",)
+    frame = PanelFrame(tuple(State() for _ in panels), HOLD_MS)
+    return PanelScene(rows, notes, (frame,))
+
+
+SUB = "₀₁₂₃₄₅₆₇₈₉"
+
+
+def channels_scene(record) -> PanelScene:
+    """One row per input channel (X[c] ⊛ W[c] = Y[c]), then the sum row
+    Y₀ + Y₁ + … + b = Y; every step computes one output cell in every row."""
+    rows = []
+    for c, r in enumerate(record.per_channel):
+        x, _, w, _, y = _conv_row(r, f"X{SUB[c]}", f"W{SUB[c]}")
+        y = Panel(_grid(f"Y{SUB[c]}  {_size(tuple(r.output.shape))}", "output", r.output.tolist()))
+        rows.append((x, "⊛", w, "=", y))
+    total: list = []
+    for c, r in enumerate(record.per_channel):
+        total += [Panel(_grid(f"Y{SUB[c]}", "output", r.output.tolist())), "+"]
+    total += [Panel(_grid("b", "kernel", [[record.bias]])), "=",
+              Panel(_grid(f"Y  {_size(tuple(record.output.shape))}", "output", record.output.tolist()))]
+    rows.append(tuple(total))
+    n_out = len(record.per_channel[0].windows)
+    c_in = len(record.per_channel)
+    frames = []
+    for n in range(n_out + 1):
+        step = n < n_out
+        states = []
+        for r in record.per_channel:
+            window = r.windows[n] if step else None
+            states += [State(None, window.cells if step else ()), State(),
+                       State(n + 1 if step else None, (), window.out if step else None)]
+        current = record.per_channel[0].windows[n].out if step else None
+        states += [State(n + 1 if step else None, (), current) for _ in range(c_in)]
+        states += [State(), State(n + 1 if step else None, (), current)]
+        frames.append(PanelFrame(tuple(states), STEP_MS * 3 // 2 if step else HOLD_MS))
+    k = tuple(record.weight.shape)
+    note = f"[C_out, C_in, k, k] = [1, {c_in}, {k[1]}, {k[2]}]"
+    return PanelScene(tuple(rows), tuple("" for _ in rows[:-1]) + (note,), tuple(frames))
