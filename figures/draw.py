@@ -379,7 +379,7 @@ class PanelRenderer:
                         fontsize=th.LABEL_PT, fontweight="bold", family=th.FONT)
                 if item.cmap:
                     lo, hi = item.limits
-                    ax.imshow(item.grid.values, cmap=item.cmap, vmin=lo, vmax=hi, interpolation="nearest",
+                    ax.imshow(item.grid.values, cmap=item.cmap, vmin=lo, vmax=hi, interpolation="antialiased",
                               extent=(x, x + w, y0 + h, y0), zorder=1)
                     ax.add_patch(Rectangle((x, y0), w, h, fill=False, edgecolor=theme.line, linewidth=0.8, zorder=2))
                     self.grids.append(None)

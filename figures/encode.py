@@ -81,11 +81,14 @@ def gif(frames: Sequence[np.ndarray], durations: Sequence[int], reserved: Sequen
     return buffer.getvalue()
 
 
-def png(frame: np.ndarray, reserved: Sequence[str] = (), palette: bool = True) -> bytes:
+def png(frame: np.ndarray, reserved: Sequence[str] = (), palette: bool = True, colours: int = 0) -> bytes:
     """One frame as an optimised PNG (no metadata, so bytes are reproducible): with the shared
-    small palette, or in full colour (``palette=False``, for smooth heat maps)."""
+    small palette, in full colour (``palette=False``, for smooth heat maps), or with the
+    ``colours`` (at most 256) that median cut picks for this frame (photographs)."""
     image = Image.fromarray(frame)
-    if palette:
+    if colours:
+        image = image.quantize(colors=colours, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    elif palette:
         image = image.quantize(palette=_palette([frame], reserved), dither=Image.Dither.NONE)
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", optimize=True)

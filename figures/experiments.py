@@ -431,3 +431,54 @@ def record_channels(channels: int = 3, size: int = 4, kernel: int = 3, seed: int
     if not torch.equal(output, expected):
         raise AssertionError("the per-channel sums and the bias do not reproduce nn.Conv2d")
     return ChannelsRecord(x, w, bias, per_channel, expected)
+
+
+EDGE_KERNELS = (  # hand-set: horizontal edges, vertical edges, and Sobel's two
+    ((1., 1, 1), (0, 0, 0), (-1, -1, -1)),
+    ((1., 0, -1), (1, 0, -1), (1, 0, -1)),
+    ((1., 2, 1), (0, 0, 0), (-1, -2, -1)),
+    ((1., 0, -1), (2, 0, -2), (1, 0, -1)),
+)
+BLUR = ((1., 2, 1), (2, 4, 2), (1, 2, 1))  # ÷ 16
+
+
+def photograph(size: int = 144) -> torch.Tensor:
+    """Grace Hopper's portrait, which matplotlib ships (no download): grey, cropped square around
+    the face, reduced to ``size`` × ``size`` by area averaging; values 0 to 1, shape (H, W)."""
+    from matplotlib import cbook
+    from PIL import Image
+
+    with cbook.get_sample_data("grace_hopper.jpg") as f, Image.open(f) as image:
+        grey = torch.tensor(list(image.convert("L").getdata()), dtype=torch.float64).reshape(image.height, image.width)
+    top = (grey.shape[0] - grey.shape[1]) // 3
+    square = grey[top: top + grey.shape[1]] / 255
+    return F.interpolate(square[None, None], size=(size, size), mode="area")[0, 0]
+
+
+@dataclass(frozen=True)
+class PhotoRecord:
+    """A two-layer convolution of a photograph: hand-set edge kernels (padding 1, the size is
+    kept), then a stride-2 blur per channel (groups = channels), which halves the maps."""
+
+    image: torch.Tensor  # (H, W)
+    kernels: torch.Tensor  # (4, 3, 3): the first layer's weight, [4, 1, 3, 3] squeezed
+    edges: torch.Tensor  # (4, H, W): the first layer's output
+    blur: torch.Tensor  # (3, 3): the second layer's kernel, the same for every channel
+    halved: torch.Tensor  # (4, H/2, W/2): the second layer's output
+
+
+def record_photo(size: int = 144) -> PhotoRecord:
+    x = photograph(size)[None, None]
+    edges = torch.nn.Conv2d(1, 4, 3, padding=1, bias=False, dtype=torch.float64)
+    halve = torch.nn.Conv2d(4, 4, 3, stride=2, padding=1, groups=4, bias=False, dtype=torch.float64)
+    kernels = torch.tensor(EDGE_KERNELS, dtype=torch.float64)
+    blur = torch.tensor(BLUR, dtype=torch.float64) / 16
+    with torch.no_grad():
+        edges.weight.copy_(kernels[:, None])
+        halve.weight.copy_(blur.expand(4, 1, 3, 3))
+        h = edges(x)
+        g = halve(h)
+    for c in range(4):  # each channel is its own convolution of the photograph
+        if not torch.allclose(h[0, c], F.conv2d(x, kernels[c][None, None], padding=1)[0, 0]):
+            raise AssertionError("the first layer is not the four edge convolutions")
+    return PhotoRecord(x[0, 0], kernels, h[0], blur, g[0])

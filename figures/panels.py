@@ -164,3 +164,59 @@ def channels_scene(record) -> PanelScene:
     k = tuple(record.weight.shape)
     note = f"[C_out, C_in, k, k] = [1, {c_in}, {k[1]}, {k[2]}]"
     return PanelScene(tuple(rows), tuple("" for _ in rows[:-1]) + (note,), tuple(frames))
+
+
+PHOTO_SCALE = 1.5  # figure pixels per photograph pixel
+
+
+def _image(label: str, values, cmap: str, limits: tuple[float, float], scale: float = PHOTO_SCALE) -> Panel:
+    """An image panel drawn ``scale`` figure pixels per value."""
+    from .theme import CELL_PX
+
+    values = _tuple2(values)
+    h, w = len(values), len(values[0])
+    grid = Grid(label, "output" if cmap != "gray" else "input", values, (), numbers=False)
+    return Panel(grid, cmap, (h * scale / CELL_PX, w * scale / CELL_PX), limits)
+
+
+EDGE_CMAP = "PuOr_r"  # diverging, safe for colour-blind readers: negative purple, positive orange
+
+
+def _edge_limits(maps) -> tuple[float, float]:
+    """Symmetric limits at the 99th percentile of |value|: a few strong edges (the photograph's
+    border against the zero padding) would otherwise wash every other edge out."""
+    magnitudes = sorted(abs(v) for m in maps for row in m for v in row)
+    top = magnitudes[int(0.99 * (len(magnitudes) - 1))]
+    return -top, top
+
+
+def photo_edges_scene(record) -> PanelScene:
+    """The photograph, then each hand-set kernel and the feature map it gives."""
+    h, w = record.image.shape
+    photo = _image(f"X  {h}×{w}", record.image.tolist(), "gray", (0.0, 1.0))
+    maps = [m.tolist() for m in record.edges]
+    limits = _edge_limits(maps)
+    pairs = []
+    for c, m in enumerate(maps):
+        pairs.append((Panel(_grid(f"W{SUB[c]}", "kernel", record.kernels[c].tolist())), "→",
+                      _image(f"h{SUB[c]}  {h}×{w}", m, EDGE_CMAP, limits)))
+    rows = ((photo,), pairs[0] + pairs[1], pairs[2] + pairs[3])
+    notes = ("", "", f"[1, 1, {h}, {w}]  →  k=3  p=1  →  [1, 4, {h}, {w}]")
+    frame = PanelFrame(tuple(State() for _ in range(9)), HOLD_MS)
+    return PanelScene(rows, notes, (frame,))
+
+
+def photo_stride_scene(record) -> PanelScene:
+    """Two feature maps before and after the stride-2 layer, at the same scale: half the size."""
+    h, w = record.edges.shape[1:]
+    gh, gw = record.halved.shape[1:]
+    limits = _edge_limits([m.tolist() for m in record.edges])
+    row = []
+    for c in (0, 1):
+        if row:
+            row.append(" ")
+        row += [_image(f"h{SUB[c]}  {h}×{w}", record.edges[c].tolist(), EDGE_CMAP, limits), "→",
+                _image(f"g{SUB[c]}  {gh}×{gw}", record.halved[c].tolist(), EDGE_CMAP, limits)]
+    note = f"[1, 4, {h}, {w}]  →  k=3  s=2  p=1  groups=4  →  [1, 4, {gh}, {gw}]"
+    frame = PanelFrame(tuple(State() for _ in range(4)), HOLD_MS)
+    return PanelScene((tuple(row),), (note,), (frame,))

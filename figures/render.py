@@ -16,6 +16,8 @@ PANELS = {  # panel figure → its experiment and scene builder
     "padding-modes": lambda: panels.padding_modes_scene(experiments.record_padding_modes()),
     "dilation-coverage": lambda: panels.lockstep_scene(experiments.record_dilation_coverage()),
     "channel-sum": lambda: panels.channels_scene(experiments.record_channels()),
+    "photo-edges": lambda: panels.photo_edges_scene(experiments.record_photo()),
+    "photo-stride": lambda: panels.photo_stride_scene(experiments.record_photo()),
 }
 
 FORMATS = ("gif", "png")
@@ -65,6 +67,8 @@ def figure_bytes(config: Config, theme: str = "light", fmt: str = "gif", strip: 
         return encode.png(draw.render_heat(sc, t)[0], palette=False)
     if isinstance(sc, panels.PanelScene):
         frames = draw.render_panels(sc, t)
+        if any(p.cmap for p in sc.panels):  # a photograph: a palette of its own, 256 colours
+            return encode.png(frames[-1], colours=256)
     elif isinstance(sc, scene.StackScene):
         frames = draw.render_stack(sc, t)
     else:

@@ -41,6 +41,7 @@ WORDS = {
         "padding-modes": "one input padded by each padding_mode",
         "lockstep": "a standard and a dilated convolution stepping together",
         "channels": "a multi-channel convolution: one convolution per input channel, summed, plus the bias",
+        "photo": "feature maps of a photograph",
         "alt": "Figure {name}: {kind}, {params}, {size}",
     },
     "zh": {
@@ -60,6 +61,7 @@ WORDS = {
         "padding-modes": "同一输入在各种 padding_mode 下的填充结果",
         "lockstep": "普通卷积与空洞卷积同步滑动",
         "channels": "多通道卷积：每个输入通道各做一次卷积，相加再加偏置",
+        "photo": "真实图片上的特征图",
         "alt": "图 {name}：{kind}，{params}，{size}",
     },
 }[LANG]

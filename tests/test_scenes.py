@@ -236,3 +236,26 @@ def test_channel_sum_is_the_layers_output():
     assert torch.equal(sum(partial) + bias, total)
     for n, frame in enumerate(scene.frames[:-1]):
         assert frame.states[-1].shown == n + 1 and frame.states[-1].current == divmod(n, 2)
+
+
+def test_photo_figures_show_the_two_layers():
+    from figures import experiments
+
+    photo = experiments.photograph()
+    assert photo.shape == (144, 144) and 0 <= photo.min() and photo.max() <= 1
+    edges = render.scene_for(catalog.get("photo-edges").config())
+    x = _values(edges.panels[0])
+    assert torch.allclose(x, photo)
+    maps = []
+    for n in range(4):
+        w, h = _values(edges.panels[1 + 2 * n]), _values(edges.panels[2 + 2 * n])
+        assert torch.equal(w, torch.tensor(experiments.EDGE_KERNELS[n]))
+        assert torch.allclose(h, F.conv2d(x[None, None], w[None, None], padding=1)[0, 0])
+        maps.append(h)
+    stride = render.scene_for(catalog.get("photo-stride").config())
+    blur = torch.tensor(experiments.BLUR, dtype=torch.float64)[None, None] / 16
+    for n in range(2):
+        h, g = _values(stride.panels[2 * n]), _values(stride.panels[2 * n + 1])
+        assert torch.allclose(h, maps[n])
+        assert g.shape == (72, 72)
+        assert torch.allclose(g, F.conv2d(h[None, None], blur, stride=2, padding=1)[0, 0])
