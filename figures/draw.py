@@ -384,7 +384,8 @@ class PanelRenderer:
                     ax.add_patch(Rectangle((x, y0), w, h, fill=False, edgecolor=theme.line, linewidth=0.8, zorder=2))
                     self.grids.append(None)
                     continue
-                self.grids.append(self._grid(item.grid, x, y0))
+                dynamic = any(f.states[len(self.grids)].shown is not None for f in scene.frames)
+                self.grids.append(self._grid(item.grid, x, y0, dynamic))
             if note:
                 ax.text(width / 2, top + tallest + 0.6, note, ha="center", va="center", color=theme.text,
                         fontsize=th.LABEL_PT, family=th.FONT)
@@ -392,8 +393,12 @@ class PanelRenderer:
         ax.set_xlim(0, self.fig.get_figwidth() * th.DPI / th.CELL_PX)  # imshow must not rescale the axes
         ax.set_ylim(self.fig.get_figheight() * th.DPI / th.CELL_PX, 0)
         ax.set_aspect("auto")
+        # blitting: the static picture is drawn once; a frame redraws only the grids that fill
+        # in step by step and the outlines
+        self.canvas.draw()
+        self.background = self.canvas.copy_from_bbox(self.fig.bbox)
 
-    def _grid(self, grid, x0: float, y0: float):
+    def _grid(self, grid, x0: float, y0: float, dynamic: bool):
         t, ax = self.theme, self.ax
         rows, cols = grid.shape
         size = _number_size(grid)
@@ -402,7 +407,7 @@ class PanelRenderer:
             for c in range(cols):
                 role = grid.cells[r][c]
                 patch = Rectangle((x0 + c, y0 + r), 1, 1, facecolor=t.fill[role], edgecolor=t.line, linewidth=0.8,
-                                  zorder=1)
+                                  zorder=1, animated=dynamic)
                 if role in th.HATCH:
                     patch.set_hatch(th.HATCH[role])
                     patch.set_hatch_linewidth(0.8)
@@ -411,28 +416,32 @@ class PanelRenderer:
                 if grid.numbers:
                     texts[r, c] = ax.text(x0 + c + 0.5, y0 + r + 0.53, fmt(grid.values[r][c]), ha="center",
                                           va="center", color=t.muted if role in th.HATCH else t.text,
-                                          fontsize=size, family=th.FONT, zorder=6)
+                                          fontsize=size, family=th.FONT, zorder=6, animated=dynamic)
         window = ax.add_patch(Rectangle((0, 0), 1, 1, fill=False, edgecolor=t.strong["kernel"],
-                                        linewidth=th.FOOTPRINT_LW, visible=False, zorder=4))
+                                        linewidth=th.FOOTPRINT_LW, visible=False, zorder=4, animated=True))
         cells = [ax.add_patch(Rectangle((0, 0), 1, 1, fill=False, edgecolor=t.strong["kernel"],
-                                        linewidth=th.FOOTPRINT_LW, visible=False, zorder=4))
+                                        linewidth=th.FOOTPRINT_LW, visible=False, zorder=4, animated=True))
                  for _ in range(rows * cols)]
         current = ax.add_patch(Rectangle((0, 0), 1, 1, fill=False, edgecolor=t.strong["current"], linewidth=3.2,
-                                         visible=False, zorder=5))
-        return grid, x0, y0, patches, texts, window, cells, current
+                                         visible=False, zorder=5, animated=True))
+        return grid, x0, y0, patches, texts, window, cells, current, dynamic
 
     def draw(self, frame) -> np.ndarray:
-        t = self.theme
+        t, ax = self.theme, self.ax
+        self.canvas.restore_region(self.background)
+        outlines = []
         for drawn, state in zip(self.grids, frame.states):
             if drawn is None:
                 continue
-            grid, x0, y0, patches, texts, window, cells, current = drawn
+            grid, x0, y0, patches, texts, window, cells, current, dynamic = drawn
             rows, cols = grid.shape
-            for (r, c), patch in patches.items():
+            for (r, c), patch in patches.items() if dynamic else ():
                 visible = state.shown is None or r * cols + c < state.shown
                 patch.set_facecolor(t.fill[grid.cells[r][c]] if visible else t.fill["empty"])
+                ax.draw_artist(patch)
                 if (r, c) in texts:
                     texts[r, c].set_text(fmt(grid.values[r][c]) if visible else "")
+                    ax.draw_artist(texts[r, c])
             for patch in cells:
                 patch.set_visible(False)
             window.set_visible(False)
@@ -451,7 +460,9 @@ class PanelRenderer:
             current.set_visible(state.current is not None)
             if state.current is not None:
                 current.set_xy((x0 + state.current[1], y0 + state.current[0]))
-        self.canvas.draw()
+            outlines += [a for a in (window, *cells, current) if a.get_visible()]
+        for artist in outlines:  # above every grid's cells
+            ax.draw_artist(artist)
         return np.asarray(self.canvas.buffer_rgba())[:, :, :3].copy()
 
 
