@@ -384,7 +384,8 @@ class PanelRenderer:
                     ax.add_patch(Rectangle((x, y0), w, h, fill=False, edgecolor=theme.line, linewidth=0.8, zorder=2))
                     self.grids.append(None)
                     continue
-                dynamic = any(f.states[len(self.grids)].shown is not None for f in scene.frames)
+                dynamic = any(f.states[len(self.grids)].shown is not None or f.states[len(self.grids)].values is not None
+                              for f in scene.frames)
                 self.grids.append(self._grid(item.grid, x, y0, dynamic))
             if note:
                 ax.text(width / 2, top + tallest + 0.6, note, ha="center", va="center", color=theme.text,
@@ -435,12 +436,14 @@ class PanelRenderer:
                 continue
             grid, x0, y0, patches, texts, window, cells, current, dynamic = drawn
             rows, cols = grid.shape
+            values = state.values if state.values is not None else grid.values
             for (r, c), patch in patches.items() if dynamic else ():
-                visible = state.shown is None or r * cols + c < state.shown
+                value = values[r][c]
+                visible = (state.shown is None or r * cols + c < state.shown) and value == value  # NaN: empty
                 patch.set_facecolor(t.fill[grid.cells[r][c]] if visible else t.fill["empty"])
                 ax.draw_artist(patch)
                 if (r, c) in texts:
-                    texts[r, c].set_text(fmt(grid.values[r][c]) if visible else "")
+                    texts[r, c].set_text(fmt(value) if visible else "")
                     ax.draw_artist(texts[r, c])
             for patch in cells:
                 patch.set_visible(False)

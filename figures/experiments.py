@@ -482,3 +482,49 @@ def record_photo(size: int = 144) -> PhotoRecord:
         if not torch.allclose(h[0, c], F.conv2d(x, kernels[c][None, None], padding=1)[0, 0]):
             raise AssertionError("the first layer is not the four edge convolutions")
     return PhotoRecord(x[0, 0], kernels, h[0], blur, g[0])
+
+
+@dataclass(frozen=True)
+class ScatterRecord:
+    """A transposed convolution as scattered stamps: input cell (i, j) adds x[i, j]·W into the
+    output at (i·s, j·s); ``padding`` then crops p cells from every side."""
+
+    input: torch.Tensor
+    weight: torch.Tensor
+    stride: Pair
+    padding: Pair
+    cells: tuple[Pair, ...]  # the input cells in reading order
+    stamps: tuple[torch.Tensor, ...]  # x[i, j]·W
+    partials: tuple[torch.Tensor, ...]  # the (cropped) output after each stamp
+    touched: tuple[torch.Tensor, ...]  # which output cells some stamp has reached so far
+    regions: tuple[tuple[Pair, ...], ...]  # the output cells each stamp covers (after cropping)
+    output: torch.Tensor
+
+
+def record_scatter(x: torch.Tensor, weight: torch.Tensor, stride: IntOrPair = 1,
+                   padding: IntOrPair = 0) -> ScatterRecord:
+    """Record ``F.conv_transpose2d`` stamp by stamp; the sum is checked against torch."""
+    s, p = _pair(stride), _pair(padding)
+    h, w = x.shape
+    kh, kw = weight.shape
+    full = torch.zeros((h - 1) * s[0] + kh, (w - 1) * s[1] + kw, dtype=x.dtype)
+    reached = torch.zeros_like(full, dtype=torch.bool)
+    crop = (slice(p[0], full.shape[0] - p[0]), slice(p[1], full.shape[1] - p[1]))
+    cells, stamps, partials, touched, regions = [], [], [], [], []
+    for i in range(h):
+        for j in range(w):
+            r0, c0 = i * s[0], j * s[1]
+            stamp = x[i, j] * weight
+            full[r0:r0 + kh, c0:c0 + kw] += stamp
+            reached[r0:r0 + kh, c0:c0 + kw] = True
+            cells.append((i, j))
+            stamps.append(stamp)
+            partials.append(full[crop].clone())
+            touched.append(reached[crop].clone())
+            regions.append(tuple((r - p[0], c - p[1]) for r in range(r0, r0 + kh) for c in range(c0, c0 + kw)
+                                 if p[0] <= r < full.shape[0] - p[0] and p[1] <= c < full.shape[1] - p[1]))
+    expected = F.conv_transpose2d(_as_batch(x), _as_batch(weight), stride=s, padding=p)[0, 0]
+    if not torch.allclose(full[crop], expected):
+        raise AssertionError("the stamps do not add up to torch.nn.functional.conv_transpose2d")
+    return ScatterRecord(x, weight, s, p, tuple(cells), tuple(stamps), tuple(partials), tuple(touched),
+                         tuple(regions), expected)

@@ -34,11 +34,13 @@ class Panel:
 @dataclass(frozen=True)
 class State:
     """What one panel shows in one frame: its first ``shown`` cells in reading order (None: all),
-    the cells under a kernel (outlined), and the cell being computed (outlined strongly)."""
+    the cells under a kernel (outlined), the cell being computed (outlined strongly), and,
+    for a grid whose numbers change from frame to frame, this frame's ``values``."""
 
     shown: Optional[int] = None
     footprint: tuple[Cell, ...] = ()
     current: Optional[Cell] = None
+    values: Optional[tuple[tuple[float, ...], ...]] = None  # this frame's numbers (NaN: an empty cell)
 
 
 @dataclass(frozen=True)
@@ -220,3 +222,32 @@ def photo_stride_scene(record) -> PanelScene:
     note = f"[1, 4, {h}, {w}]  →  k=3  s=2  p=1  groups=4  →  [1, 4, {gh}, {gw}]"
     frame = PanelFrame(tuple(State() for _ in range(4)), HOLD_MS)
     return PanelScene((tuple(row),), (note,), (frame,))
+
+
+def scatter_scene(record) -> PanelScene:
+    """The scatter view of a transposed convolution: each input cell, in turn, stamps its value
+    times the kernel into the output at stride steps; where stamps overlap they add up."""
+    nan = float("nan")
+    h, w = record.input.shape
+    k = tuple(record.weight.shape)
+    out = record.output.tolist()
+    oh, ow = len(out), len(out[0])
+    rows = ((
+        Panel(_grid(f"X  {h}×{w}", "input", record.input.tolist())),
+        Panel(_grid(f"W  {_size(k)}", "kernel", record.weight.tolist())),
+        "→",
+        Panel(_grid(f"x·W  {_size(k)}", "kernel", record.stamps[0].tolist())),
+        "→",
+        Panel(_grid(f"Y  {oh}×{ow}", "output", out)),
+    ),)
+    frames = []
+    for n, (cell, stamp, partial, region) in enumerate(zip(record.cells, record.stamps, record.partials,
+                                                           record.regions)):
+        shown = tuple(tuple(v if touched else nan for v, touched in zip(vr, tr))
+                      for vr, tr in zip(partial.tolist(), record.touched[n].tolist()))
+        frames.append(PanelFrame((State(None, (), cell), State(), State(values=_tuple2(stamp.tolist())),
+                                  State(None, region, None, shown)), STEP_MS * 3 // 2))
+    frames.append(PanelFrame((State(), State(), State(values=_tuple2([[nan] * k[1]] * k[0])), State()), HOLD_MS))
+    s, p = record.stride[0], record.padding[0]
+    note = f"k={k[0]}   s={s}   p={p}      ({h} − 1)·{s} − 2·{p} + ({k[0]} − 1) + 1 = {oh}"
+    return PanelScene(rows, (note,), tuple(frames))

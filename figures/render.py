@@ -16,6 +16,8 @@ PANELS = {  # panel figure → its experiment and scene builder
     "padding-modes": lambda: panels.padding_modes_scene(experiments.record_padding_modes()),
     "dilation-coverage": lambda: panels.lockstep_scene(experiments.record_dilation_coverage()),
     "channel-sum": lambda: panels.channels_scene(experiments.record_channels()),
+    "transposed-scatter": lambda: panels.scatter_scene(
+        experiments.record_scatter(*experiments.make_values("arange", 2, 3), stride=2)),
     "photo-edges": lambda: panels.photo_edges_scene(experiments.record_photo()),
     "photo-stride": lambda: panels.photo_stride_scene(experiments.record_photo()),
 }

@@ -42,6 +42,7 @@ WORDS = {
         "lockstep": "a standard and a dilated convolution stepping together",
         "channels": "a multi-channel convolution: one convolution per input channel, summed, plus the bias",
         "photo": "feature maps of a photograph",
+        "scatter": "transposed convolution, scatter view: each input cell stamps a weighted kernel",
         "alt": "Figure {name}: {kind}, {params}, {size}",
     },
     "zh": {
@@ -62,6 +63,7 @@ WORDS = {
         "lockstep": "普通卷积与空洞卷积同步滑动",
         "channels": "多通道卷积：每个输入通道各做一次卷积，相加再加偏置",
         "photo": "真实图片上的特征图",
+        "scatter": "转置卷积的散布视角：每个输入格子盖下一个加权的卷积核",
         "alt": "图 {name}：{kind}，{params}，{size}",
     },
 }[LANG]

@@ -259,3 +259,22 @@ def test_photo_figures_show_the_two_layers():
         assert torch.allclose(h, maps[n])
         assert g.shape == (72, 72)
         assert torch.allclose(g, F.conv2d(h[None, None], blur, stride=2, padding=1)[0, 0])
+
+
+def test_scatter_view_adds_up_to_conv_transpose2d():
+    scene = render.scene_for(catalog.get("transposed-scatter").config())
+    x, w, _, y = scene.panels
+    x, w, y = _values(x), _values(w), _values(y)
+    assert torch.equal(y, F.conv_transpose2d(x[None, None], w[None, None], stride=2)[0, 0])
+    total = torch.zeros(5, 5, dtype=torch.float64)
+    for n, frame in enumerate(scene.frames[:-1]):
+        i, j = divmod(n, 2)
+        assert frame.states[0].current == (i, j)
+        stamp = torch.tensor(frame.states[2].values, dtype=torch.float64)
+        assert torch.equal(stamp, x[i, j] * w)
+        total[2 * i: 2 * i + 3, 2 * j: 2 * j + 3] += stamp
+        shown = torch.tensor(frame.states[3].values, dtype=torch.float64)
+        reached = ~shown.isnan()
+        assert torch.equal(shown[reached], total[reached])  # the partial sums so far
+        assert set(frame.states[3].footprint) == {(2 * i + a, 2 * j + b) for a in range(3) for b in range(3)}
+    assert frame.states[3].values is not None and not torch.tensor(frame.states[3].values).isnan().any()
