@@ -189,6 +189,7 @@ def _chapters() -> list:
         TraceEntry("dilation-gridding", 13, (3, 3, 3), (1, 1, 1), (2, 2, 2)),
         PanelEntry("channel-sum", "channels"),
         PanelEntry("transposed-scatter", "scatter"),
+        PanelEntry("output-padding-ambiguity", "lockstep"),
         PanelEntry("photo-edges", "photo", fmt="png"),
         PanelEntry("photo-stride", "photo", fmt="png"),
     ]

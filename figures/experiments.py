@@ -528,3 +528,12 @@ def record_scatter(x: torch.Tensor, weight: torch.Tensor, stride: IntOrPair = 1,
         raise AssertionError("the stamps do not add up to torch.nn.functional.conv_transpose2d")
     return ScatterRecord(x, weight, s, p, tuple(cells), tuple(stamps), tuple(partials), tuple(touched),
                          tuple(regions), expected)
+
+
+def record_two_sizes(sizes: Sequence[int] = (7, 8), kernel: int = 3, stride: int = 2,
+                     padding: int = 1) -> tuple[ConvRecord, ...]:
+    """One strided convolution on inputs of different sizes that give the same output size."""
+    records = tuple(record_conv(*make_values("arange", n, kernel), stride, padding) for n in sizes)
+    if len({tuple(r.output.shape) for r in records}) != 1:
+        raise AssertionError(f"sizes={tuple(sizes)}: the outputs differ in size")
+    return records

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional, Union
 
+from . import arith
 from .scene import HOLD_MS, MAX_NUMBERED, STEP_MS, Cell, Grid, _size, _tuple2
 
 Item = Union["Panel", str]  # a panel, or an operator symbol drawn between two panels
@@ -80,14 +81,16 @@ def _conv_row(record, label: str, kernel_label: str) -> tuple[Panel, str, Panel,
     )
 
 
-def _conv_note(record) -> str:
+def _conv_note(record, show: str) -> str:
     k, s, p, d = record.kernel.shape[0], record.stride[0], record.padding[0], record.dilation[0]
-    span = d * (k - 1) + 1
-    return f"k={k}   d={d}   p={p}   s={s}      d·(k−1)+1 = {span}"
+    if show == "formula":  # the output size, with the numbers filled in
+        return f"k={k}   s={s}   p={p}      " + arith.conv_axis(record.input_shape[0], k, s, p, d).formula
+    return f"k={k}   d={d}   p={p}   s={s}      d·(k−1)+1 = {d * (k - 1) + 1}"
 
 
-def lockstep_scene(records) -> PanelScene:
-    """Convolutions with the same number of output cells, one per row, stepping together."""
+def lockstep_scene(records, show: str = "span") -> PanelScene:
+    """Convolutions with the same number of output cells, one per row, stepping together; under
+    each row its parameters and the kernel's span (``show="span"``) or the output-size formula."""
     counts = {len(r.windows) for r in records}
     assert len(counts) == 1, "lockstep rows need the same number of output cells"
     rows = tuple(_conv_row(r, "X", "W") for r in records)
@@ -99,7 +102,7 @@ def lockstep_scene(records) -> PanelScene:
             states += [State(None, window.cells), State(), State(n + 1, (), window.out)]
         frames.append(PanelFrame(tuple(states), STEP_MS))
     frames.append(PanelFrame(tuple(State() for _ in range(3 * len(records))), HOLD_MS))
-    return PanelScene(rows, tuple(_conv_note(r) for r in records), tuple(frames))
+    return PanelScene(rows, tuple(_conv_note(r, show) for r in records), tuple(frames))
 
 
 def shift_scene(record) -> PanelScene:

@@ -278,3 +278,14 @@ def test_scatter_view_adds_up_to_conv_transpose2d():
         assert torch.equal(shown[reached], total[reached])  # the partial sums so far
         assert set(frame.states[3].footprint) == {(2 * i + a, 2 * j + b) for a in range(3) for b in range(3)}
     assert frame.states[3].values is not None and not torch.tensor(frame.states[3].values).isnan().any()
+
+
+def test_two_input_sizes_give_one_output_size():
+    scene = render.scene_for(catalog.get("output-padding-ambiguity").config())
+    (x7, w7, y7), (x8, w8, y8) = ([_values(p) for p in row if not isinstance(p, str)] for row in scene.rows)
+    for n, (grid, w, y) in zip((7, 8), ((x7, w7, y7), (x8, w8, y8))):
+        x = torch.arange(1., n * n + 1, dtype=torch.float64).reshape(1, 1, n, n)
+        assert torch.equal(grid[1:-1, 1:-1], x[0, 0])
+        assert torch.equal(y, F.conv2d(x, w[None, None], stride=2, padding=1)[0, 0])
+    assert y7.shape == y8.shape == (4, 4) and len(scene.frames) == 17
+    assert [note.endswith("= 4") for note in scene.notes] == [True, True]
