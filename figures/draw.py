@@ -384,8 +384,8 @@ class PanelRenderer:
                     ax.add_patch(Rectangle((x, y0), w, h, fill=False, edgecolor=theme.line, linewidth=0.8, zorder=2))
                     self.grids.append(None)
                     continue
-                dynamic = any(f.states[len(self.grids)].shown is not None or f.states[len(self.grids)].values is not None
-                              for f in scene.frames)
+                states = [f.states[len(self.grids)] for f in scene.frames]
+                dynamic = any(s.shown is not None or s.values is not None for s in states)
                 self.grids.append(self._grid(item.grid, x, y0, dynamic))
             if note:
                 ax.text(width / 2, top + tallest + 0.6, note, ha="center", va="center", color=theme.text,

@@ -289,3 +289,15 @@ def test_two_input_sizes_give_one_output_size():
         assert torch.equal(y, F.conv2d(x, w[None, None], stride=2, padding=1)[0, 0])
     assert y7.shape == y8.shape == (4, 4) and len(scene.frames) == 17
     assert [note.endswith("= 4") for note in scene.notes] == [True, True]
+
+
+@pytest.mark.parametrize("entry", [e for e in catalog.CATALOG if isinstance(e, catalog.PanelEntry)], ids=lambda e: e.name)
+def test_panel_figures_declare_their_frames(entry):
+    """config.PANEL_FIGURES states each panel figure's frame count without torch (for the build's
+    scheduling and the gallery); it must be what the scene has."""
+    assert len(render.scene_for(entry.config()).frames) == entry.config().steps()
+
+
+def test_a_photograph_is_only_written_as_png():
+    with pytest.raises(ValueError, match="format='gif'"):
+        render.figure_bytes(catalog.get("photo-stride").config(), fmt="gif")
