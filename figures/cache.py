@@ -19,7 +19,7 @@ from typing import Optional
 
 from .config import Config
 
-ENGINE_MODULES = ("arith", "config", "experiments", "scene", "panels", "draw", "theme", "encode", "render")
+ENGINE_MODULES = ("arith", "config", "experiments", "growing", "scene", "panels", "draw", "theme", "encode", "render")
 LIBRARIES = ("torch", "matplotlib", "pillow", "numpy")
 
 

@@ -192,6 +192,11 @@ def _chapters() -> list:
         PanelEntry("output-padding-ambiguity", "lockstep"),
         PanelEntry("photo-edges", "photo", fmt="png"),
         PanelEntry("photo-stride", "photo", fmt="png"),
+        PanelEntry("conv-matrix", "matrix"),
+        PanelEntry("upsampling-compared", "upsample", fmt="png"),
+        PanelEntry("overlap-counts", "overlap", fmt="png"),
+        PanelEntry("checkerboard-constant", "constant", fmt="png"),
+        PanelEntry("encoder-decoder", "encoder-decoder", fmt="png"),
     ]
 
 

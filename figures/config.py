@@ -168,6 +168,11 @@ PANEL_FIGURES = {
     "transposed-scatter": ((2, 2), (5, 5), 5, "k=3 s=2 p=0"),
     "photo-edges": ((144, 144), (144, 144), 1, "C_out=4 k=3 p=1"),
     "photo-stride": ((144, 144), (72, 72), 1, "k=3 s=2 p=1 groups=4"),
+    "conv-matrix": ((4, 4), (2, 2), 5, "k=3 C=4×16"),
+    "upsampling-compared": ((36, 36), (72, 72), 1, "scale=2 methods=7"),
+    "overlap-counts": ((3, 3), (12, 12), 1, "s=2 k=3,4 layers=1,2"),
+    "checkerboard-constant": ((6, 6), (48, 48), 1, "s=2 layers=3 C=8 seed=0"),
+    "encoder-decoder": ((144, 144), (144, 144), 1, "k=3 s=2 ×2, k=4 s=2 ×2"),
 }
 
 

@@ -386,7 +386,7 @@ class PanelRenderer:
                     continue
                 states = [f.states[len(self.grids)] for f in scene.frames]
                 dynamic = any(s.shown is not None or s.values is not None for s in states)
-                self.grids.append(self._grid(item.grid, x, y0, dynamic))
+                self.grids.append(self._grid(item.grid, x, y0, dynamic, item.limits if item.shade else None))
             if note:
                 ax.text(width / 2, top + tallest + 0.6, note, ha="center", va="center", color=theme.text,
                         fontsize=th.LABEL_PT, family=th.FONT)
@@ -399,7 +399,8 @@ class PanelRenderer:
         self.canvas.draw()
         self.background = self.canvas.copy_from_bbox(self.fig.bbox)
 
-    def _grid(self, grid, x0: float, y0: float, dynamic: bool):
+    def _grid(self, grid, x0: float, y0: float, dynamic: bool, shade=None):
+        """A grid of cells; with ``shade`` = (low, high), each cell tinted by its value."""
         t, ax = self.theme, self.ax
         rows, cols = grid.shape
         size = _number_size(grid)
@@ -407,7 +408,11 @@ class PanelRenderer:
         for r in range(rows):
             for c in range(cols):
                 role = grid.cells[r][c]
-                patch = Rectangle((x0 + c, y0 + r), 1, 1, facecolor=t.fill[role], edgecolor=t.line, linewidth=0.8,
+                fill = t.fill[role]
+                if shade is not None:
+                    lo, hi = shade
+                    fill = th.mix(t.strong[role], t.background, 0.08 + 0.5 * (grid.values[r][c] - lo) / ((hi - lo) or 1))
+                patch = Rectangle((x0 + c, y0 + r), 1, 1, facecolor=fill, edgecolor=t.line, linewidth=0.8,
                                   zorder=1, animated=dynamic)
                 if role in th.HATCH:
                     patch.set_hatch(th.HATCH[role])

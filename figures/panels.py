@@ -25,7 +25,8 @@ class Panel:
     grid: Grid
     cmap: str = ""  # "" for a grid of cells; a matplotlib colour map for an image
     extent: tuple[float, float] = (0.0, 0.0)  # (height, width) in cells, images only
-    limits: tuple[float, float] = (0.0, 0.0)  # (vmin, vmax) of the colour map, images only
+    limits: tuple[float, float] = (0.0, 0.0)  # (vmin, vmax) of the colour map or of the shading
+    shade: bool = False  # a numbered grid whose cells are tinted by value, from ``limits[0]`` to ``limits[1]``
 
     @property
     def size(self) -> tuple[float, float]:
@@ -254,3 +255,117 @@ def scatter_scene(record) -> PanelScene:
     s, p = record.stride[0], record.padding[0]
     note = f"k={k[0]}   s={s}   p={p}      ({h} − 1)·{s} − 2·{p} + ({k[0]} − 1) + 1 = {oh}"
     return PanelScene(rows, (note,), tuple(frames))
+
+
+# --- the chapters on growing a feature map back (records of figures.growing) --------------
+
+
+def matrix_scene(record) -> PanelScene:
+    """X ⊛ W = Y, and the matrix C with vec(X) under it: each frame lights one output cell, its
+    window in X, and the row of C that computes it (the kernel's numbers where the window lies)."""
+    x, w, c = record.input.tolist(), record.weight.tolist(), record.matrix.tolist()
+    h, wd = len(x), len(x[0])
+    oh, ow = record.output.shape
+    n_out, n_in = len(c), len(c[0])
+    roles = [["kernel" if v else "zero" for v in row] for row in c]
+    rows = (
+        (Panel(_grid(f"X  {h}×{wd}", "input", x)), "⊛", Panel(_grid(f"W  {_size(record.weight.shape)}", "kernel", w)),
+         "=", Panel(_grid(f"Y  {oh}×{ow}", "output", record.output.tolist()))),
+        (Panel(_grid(f"C  {n_out}×{n_in}", "kernel", c, roles)),),
+        (Panel(_grid(f"vec(X)ᵀ  1×{n_in}", "input", [[v for row in x for v in row]])),),
+    )
+    notes = ("", f"vec(Y) = C · vec(X)      [{n_out}] = [{n_out}×{n_in}] · [{n_in}]",
+             "Cᵀ: [{0}×{1}]  →  conv_transpose2d   ⟨C x, y⟩ = ⟨x, Cᵀ y⟩".format(n_in, n_out))
+    frames = []
+    for i, window in enumerate(record.windows):
+        cols = tuple(r * wd + q for r, q in window)
+        out_cell = divmod(i, ow)
+        frames.append(PanelFrame((State(None, window), State(), State(i + 1, (), out_cell),
+                                  State(None, tuple((i, j) for j in cols)),
+                                  State(None, tuple((0, j) for j in cols))), STEP_MS * 2))
+    frames.append(PanelFrame(tuple(State() for _ in range(5)), HOLD_MS))
+    return PanelScene(rows, notes, tuple(frames))
+
+
+UPSAMPLE_LABELS = {
+    "nearest": "nearest", "bilinear": "bilinear", "bilinear-corners": "bilinear, align_corners",
+    "unpool": "MaxUnpool2d", "transposed": "ConvTranspose2d", "pixel-shuffle": "conv → PixelShuffle",
+    "resize-conv": "nearest → conv",
+}
+UPSAMPLE_SCALE = 3.0  # figure pixels per output pixel (the input is drawn twice as large per pixel)
+
+
+def upsampling_scene(record) -> PanelScene:
+    """The max-pooled photograph and its seven upsamplings to twice the size, all drawn the same
+    size on the page, in one grey scale."""
+    h, w = record.input.shape
+    panels = [_image(f"X  {h}×{w}", record.input.tolist(), "gray", (0.0, 1.0), 2 * UPSAMPLE_SCALE)]
+    for name, out in record.outputs.items():
+        panels.append(_image(UPSAMPLE_LABELS[name], out.tolist(), "gray", (0.0, 1.0), UPSAMPLE_SCALE))
+    rows = (tuple(panels[:4]), tuple(panels[4:]))
+    notes = ("", f"×2: {h}×{w} → {2 * h}×{2 * w}   k=3   ConvTranspose2d: s=2 p=1 a=1 w=¼")
+    return PanelScene(rows, notes, (PanelFrame(tuple(State() for _ in panels), HOLD_MS),))
+
+
+def overlap_scene(record) -> PanelScene:
+    """Overlap counts of stride-2 transposed convolutions (all ones), tinted by count: per kernel
+    size one layer and two layers, 1D above, 2D below."""
+    rows, notes = [], []
+    for layers in (1, 2):
+        for k in record.kernels:
+            counts = record.counts_1d[k, layers]
+            top = float(counts.max())
+            rows.append((Panel(_grid(f"k={k}  ×{layers}  1×{len(counts)}", "output", [counts.tolist()], numbers=True),
+                               limits=(0.0, top), shade=True),))
+            notes.append("")
+    for layers in (1, 2):
+        row = []
+        for k in record.kernels:
+            counts = record.counts_2d[k, layers]
+            top = float(counts.max())
+            row.append(Panel(_grid(f"k={k}  ×{layers}  {_size(tuple(counts.shape))}", "output", counts.tolist(),
+                                   numbers=True), limits=(0.0, top), shade=True))
+        rows.append(tuple(row))
+        notes.append("")
+    notes[-1] = "s=2:  k=3 p=1 a=1,   k=4 p=1 a=0"
+    frame = PanelFrame(tuple(State() for _ in range(sum(len(r) for r in rows))), HOLD_MS)
+    return PanelScene(tuple(rows), tuple(notes), (frame,))
+
+
+STACK_LABELS = {"transposed-3": "ConvTranspose2d k=3", "transposed-4": "ConvTranspose2d k=4",
+                "resize-conv": "nearest → Conv2d k=3"}
+CONSTANT_CMAP = "cividis"  # sequential, perceptually uniform, safe for colour-blind readers
+
+
+def constant_scene(record) -> PanelScene:
+    """The output of three untrained upsampling stacks on a constant input; each image on its
+    own colour scale (its minimum to its maximum), so any pattern shows."""
+    panels = []
+    for kind, out in record.outputs.items():
+        lo, hi = float(out.min()), float(out.max())
+        panels.append(_image(f"{STACK_LABELS[kind]}", out.tolist(), CONSTANT_CMAP, (lo, hi), 4.0))
+    n, c, h, w = record.input_shape
+    oh, ow = record.outputs["resize-conv"].shape
+    note = f"ones [{n}, {c}, {h}, {w}]  →  3 × (×2, ReLU)  →  [{n}, 1, {oh}, {ow}]"
+    return PanelScene((tuple(panels),), (note,), (PanelFrame(tuple(State() for _ in panels), HOLD_MS),))
+
+
+def encoder_decoder_scene(record) -> PanelScene:
+    """The photograph down twice and up twice, every stage drawn the same size; below, the
+    U-Net style block: the upsampled map, the skip from the encoder, and their 1×1 mix."""
+    st = record.stages
+    size = st["x"].shape[0]
+
+    def img(label, t):
+        return _image(f"{label}  {t.shape[0]}×{t.shape[1]}", t.tolist(), "gray", (0.0, 1.0),
+                      PHOTO_SCALE * size / t.shape[0])
+
+    rows = (
+        (img("X", st["x"]), "→", img("h₁", st["down1"]), "→", img("h₂", st["down2"])),
+        (img("u₁", st["up1"]), "→", img("u₂", st["up2"])),
+        (img("u₁", record.skip_up[0]), "∥", img("h₁", record.skip_up[1]), "→", img("1×1 conv", record.skip_up[2])),
+    )
+    notes = ("Conv2d k=3 s=2 p=1", "ConvTranspose2d k=4 s=2 p=1",
+             "cat([u₁, h₁], dim=1)  [1, 2, {0}, {0}]  →  [1, 1, {0}, {0}]".format(st["down1"].shape[0]))
+    frame = PanelFrame(tuple(State() for _ in range(8)), HOLD_MS)
+    return PanelScene(rows, notes, (frame,))

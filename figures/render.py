@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Optional, Union
 
-from . import draw, encode, experiments, panels, scene
+from . import draw, encode, experiments, growing, panels, scene
 from . import theme as themes
 from .config import Config, ErfConfig, PanelConfig, TraceConfig
 
@@ -21,6 +21,11 @@ PANELS = {  # panel figure → its experiment and scene builder
         experiments.record_scatter(*experiments.make_values("arange", 2, 3), stride=2)),
     "photo-edges": lambda: panels.photo_edges_scene(experiments.record_photo()),
     "photo-stride": lambda: panels.photo_stride_scene(experiments.record_photo()),
+    "conv-matrix": lambda: panels.matrix_scene(growing.record_matrix()),
+    "upsampling-compared": lambda: panels.upsampling_scene(growing.record_upsampling()),
+    "overlap-counts": lambda: panels.overlap_scene(growing.record_overlap()),
+    "checkerboard-constant": lambda: panels.constant_scene(growing.record_constant()),
+    "encoder-decoder": lambda: panels.encoder_decoder_scene(growing.record_encoder_decoder()),
 }
 
 FORMATS = ("gif", "png")
@@ -66,7 +71,7 @@ def figure_bytes(config: Config, theme: str = "light", fmt: str = "gif", strip: 
     sc = scene_for(config)
     if frame is not None and not 0 <= frame < len(sc.frames):
         raise ValueError(f"frame={frame}: this figure has frames 0 to {len(sc.frames) - 1}")
-    photograph = isinstance(sc, panels.PanelScene) and any(p.cmap for p in sc.panels)
+    photograph = isinstance(sc, panels.PanelScene) and any(p.cmap or p.shade for p in sc.panels)
     if (photograph or isinstance(sc, scene.HeatScene)) and fmt != "png":
         raise ValueError(f"format={fmt!r}: this figure is a still picture in full colour; write it as .png")
     if isinstance(sc, scene.HeatScene):  # full colour: no palette banding

@@ -43,6 +43,11 @@ WORDS = {
         "channels": "a multi-channel convolution: one convolution per input channel, summed, plus the bias",
         "photo": "feature maps of a photograph",
         "scatter": "transposed convolution, scatter view: each input cell stamps a weighted kernel",
+        "matrix": "a convolution as a matrix: each row of C is one window",
+        "upsample": "seven ways to upsample one photograph by 2",
+        "overlap": "overlap counts of stride-2 transposed convolutions, 1D and 2D, one and two layers",
+        "constant": "untrained upsampling stacks on a constant input: checkerboard artifacts",
+        "encoder-decoder": "a photograph down and up again, with a skip connection",
         "alt": "Figure {name}: {kind}, {params}, {size}",
     },
     "zh": {
@@ -64,6 +69,11 @@ WORDS = {
         "channels": "多通道卷积：每个输入通道各做一次卷积，相加再加偏置",
         "photo": "真实图片上的特征图",
         "scatter": "转置卷积的散布视角：每个输入格子盖下一个加权的卷积核",
+        "matrix": "把卷积写成矩阵：C 的每一行是一个窗口",
+        "upsample": "同一张照片的七种 2 倍上采样",
+        "overlap": "步幅为 2 的转置卷积的重叠次数：一维和二维，一层和两层",
+        "constant": "未训练的上采样网络在常数输入上的输出：棋盘伪影",
+        "encoder-decoder": "一张照片先缩小再放大，带跳跃连接",
         "alt": "图 {name}：{kind}，{params}，{size}",
     },
 }[LANG]

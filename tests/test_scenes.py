@@ -301,3 +301,114 @@ def test_panel_figures_declare_their_frames(entry):
 def test_a_photograph_is_only_written_as_png():
     with pytest.raises(ValueError, match="format='gif'"):
         render.figure_bytes(catalog.get("photo-stride").config(), fmt="gif")
+
+
+def test_conv_matrix_rows_are_the_windows():
+    scene = render.scene_for(catalog.get("conv-matrix").config())
+    x, w, y, c, vec = (_values(p) for p in scene.panels)
+    # built here without autograd: put the kernel where each window lies
+    expected = torch.zeros(4, 16, dtype=torch.float64)
+    for i in range(2):
+        for j in range(2):
+            block = torch.zeros(4, 4, dtype=torch.float64)
+            block[i:i + 3, j:j + 3] = w
+            expected[2 * i + j] = block.flatten()
+    assert torch.equal(c, expected)
+    assert torch.equal(vec[0], x.flatten())
+    assert torch.equal(y, F.conv2d(x[None, None], w[None, None])[0, 0])
+    assert torch.equal((c @ x.flatten()).reshape(2, 2), y)
+    g = torch.arange(1.0, 5, dtype=torch.float64)
+    assert torch.equal((c.T @ g).reshape(4, 4), F.conv_transpose2d(g.reshape(1, 1, 2, 2), w[None, None])[0, 0])
+    for n, frame in enumerate(scene.frames[:-1]):  # the window in X is the lit row of C
+        window, row = frame.states[0].footprint, frame.states[3].footprint
+        assert {r * 4 + q for r, q in window} == {j for _, j in row} == set(torch.nonzero(c[n]).flatten().tolist())
+        assert frame.states[2].current == divmod(n, 2)
+
+
+def test_upsampling_compared_is_each_torch_operation():
+    from figures import experiments
+
+    scene = render.scene_for(catalog.get("upsampling-compared").config())
+    images = [_values(p) for p in scene.panels]
+    x, outs = images[0], images[1:]
+    pooled, indices = F.max_pool2d(experiments.photograph(72)[None, None], 2, return_indices=True)
+    assert torch.allclose(x, pooled[0, 0])
+    b = x[None, None]
+    blur = torch.tensor(experiments.BLUR, dtype=torch.float64)[None, None] / 16
+    expected = [
+        F.interpolate(b, scale_factor=2, mode="nearest"),
+        F.interpolate(b, scale_factor=2, mode="bilinear", align_corners=False),
+        F.interpolate(b, scale_factor=2, mode="bilinear", align_corners=True),
+        F.max_unpool2d(b, indices, 2),
+        F.conv_transpose2d(b, torch.full((1, 1, 3, 3), 0.25, dtype=torch.float64), stride=2, padding=1, output_padding=1),
+        F.pixel_shuffle(F.conv2d(b, blur.expand(4, 1, 3, 3), padding=1), 2),
+        F.conv2d(F.interpolate(b, scale_factor=2, mode="nearest"), blur, padding=1),
+    ]
+    assert len(outs) == len(expected) == 7
+    for got, want in zip(outs, expected):
+        assert got.shape == (72, 72)
+        assert torch.allclose(got, want[0, 0])
+
+
+def test_overlap_counts_are_conv_transpose_of_ones():
+    scene = render.scene_for(catalog.get("overlap-counts").config())
+    maps = [_values(p) for p in scene.panels]
+    one_d, two_d = maps[:4], maps[4:]
+    for got, (k, layers) in zip(one_d, [(3, 1), (4, 1), (3, 2), (4, 2)]):
+        t = torch.ones(1, 1, 6, dtype=torch.float64)
+        for _ in range(layers):
+            t = F.conv_transpose1d(t, torch.ones(1, 1, k, dtype=torch.float64), stride=2, padding=1,
+                                   output_padding=k % 2)
+        assert torch.equal(got[0], t[0, 0])
+    for got, (layers, k) in zip(two_d, [(1, 3), (1, 4), (2, 3), (2, 4)]):
+        t = torch.ones(1, 1, 3, 3, dtype=torch.float64)
+        for _ in range(layers):
+            t = F.conv_transpose2d(t, torch.ones(1, 1, k, k, dtype=torch.float64), stride=2, padding=1,
+                                   output_padding=k % 2)
+        assert torch.equal(got, t[0, 0])
+    # k=3 alternates in the interior; k=4 is even there
+    assert set(two_d[0][1:4, 1:4].flatten().tolist()) == {1.0, 2.0, 4.0}
+    assert set(two_d[1][1:5, 1:5].flatten().tolist()) == {4.0}
+
+
+def test_checkerboard_constant_is_the_untrained_stacks_output():
+    from figures import growing
+
+    scene = render.scene_for(catalog.get("checkerboard-constant").config())
+    outs = [_values(p) for p in scene.panels]
+    x = torch.ones(1, 8, 6, 6, dtype=torch.float64)
+    for got, kind in zip(outs, growing.STACKS):
+        with torch.no_grad():
+            assert torch.allclose(got, growing.untrained_stack(kind)(x)[0, 0])
+        assert got.shape == (48, 48)
+    inner = [o[8:40, 8:40] for o in outs]
+    # the transposed stacks repeat a pattern every 2³ = 8 cells; resize-convolution stays flat
+    for o in inner[:2]:
+        assert o.std() > 0.01 and torch.allclose(o[:8, :8], o[8:16, 16:24])
+    assert inner[2].std() < 1e-12
+
+
+def test_encoder_decoder_stages_are_the_layers_outputs():
+    from figures import experiments, growing
+
+    scene = render.scene_for(catalog.get("encoder-decoder").config())
+    x, d1, d2, u1, u2, skip_up, skip, mixed = (_values(p) for p in scene.panels)
+    assert torch.allclose(x, experiments.photograph())
+    blur = torch.tensor(experiments.BLUR, dtype=torch.float64)[None, None] / 16
+    bil = growing.bilinear_kernel(2)[None, None]
+    assert torch.allclose(d1, F.conv2d(x[None, None], blur, stride=2, padding=1)[0, 0])
+    assert torch.allclose(d2, F.conv2d(d1[None, None], blur, stride=2, padding=1)[0, 0])
+    assert torch.allclose(u1, F.conv_transpose2d(d2[None, None], bil, stride=2, padding=1)[0, 0])
+    assert torch.allclose(u2, F.conv_transpose2d(u1[None, None], bil, stride=2, padding=1)[0, 0])
+    assert [t.shape[0] for t in (x, d1, d2, u1, u2)] == [144, 72, 36, 72, 144]
+    assert torch.equal(skip_up, u1) and torch.equal(skip, d1)
+    assert torch.allclose(mixed, (u1 + d1) / 2)
+
+
+def test_bilinear_kernel_transposed_convolution_is_bilinear_upsampling():
+    from figures import growing
+
+    x = torch.rand(2, 3, 5, 7, dtype=torch.float64, generator=torch.Generator().manual_seed(0))
+    for factor in (2, 3, 4):
+        want = F.interpolate(x, scale_factor=factor, mode="bilinear", align_corners=False)
+        assert torch.allclose(growing.bilinear_transposed(x, factor), want)
