@@ -62,8 +62,10 @@ CASES = [(lang, page) for lang in LANGS for page in pages(lang)]
 def test_first_appearance_of_each_term_links_to_the_glossary(lang, page):
     text = prose(page.read_text(encoding="utf-8"))
     links = [(m.start(), m.end(), m.group(2)) for m in re.finditer(r"\[([^\]]+)\]\(glossary\.md#([\w-]+)\)", text)]
+    # a link's address is not prose: "#transposed-convolution" is no appearance of "convolution"
+    words = re.sub(r"\(glossary\.md#[\w-]+\)", lambda m: " " * len(m.group(0)), text)
     first = {}
-    for start, stop, tid in occurrences(text, lang):
+    for start, stop, tid in occurrences(words, lang):
         first.setdefault(tid, (start, stop))
     missing = []
     for tid, (start, stop) in first.items():
