@@ -184,3 +184,22 @@ def test_offline_copy_works_from_the_file_system(browser, tmp_path):
     assert foreign == []
     assert visit.errors == [], visit.errors
     visit.close()
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_cheat_sheet_prints_on_one_page(browser, served, lang):
+    """The cheat sheet is one A4 page when printed, without the site's navigation, math typeset."""
+    visit = Visit(browser, f"{served}{lang}/cheat-sheet/")
+    try:
+        page = visit.page
+        page.wait_for_selector(".katex", timeout=20000)
+        page.emulate_media(media="print")
+        assert page.evaluate("getComputedStyle(document.querySelector('.md-sidebar--primary')).display") == "none"
+        pdf = page.pdf(format="A4", print_background=False)
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        (SCREENSHOTS / f"cheat-sheet-{lang}.pdf").write_bytes(pdf)
+        pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+        assert pages == 1, f"{lang}/cheat-sheet/ prints on {pages} pages"
+        assert not page.evaluate("[...document.querySelectorAll('.arithmatex')].some(e => e.textContent.includes('\\\\frac'))")
+    finally:
+        visit.close()
