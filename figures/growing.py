@@ -80,9 +80,6 @@ def record_matrix(size: int = 4, kernel: int = 3) -> MatrixRecord:
 
 # --- ways to upsample ----------------------------------------------------------------------
 
-UPSAMPLERS = ("nearest", "bilinear", "bilinear-corners", "unpool", "transposed", "pixel-shuffle", "resize-conv")
-
-
 @dataclass(frozen=True)
 class UpsampleRecord:
     """One photograph, reduced by 2×2 max pooling, then brought back to twice its size by each
