@@ -69,6 +69,11 @@ def _grid(label: str, role: str, values, roles=None, numbers: Optional[bool] = N
     return Grid(label, role, values, cells, max(rows, cols) <= MAX_NUMBERED if numbers is None else numbers)
 
 
+def _held(rows) -> PanelFrame:
+    """The closing frame: every panel of ``rows`` shown whole, held."""
+    return PanelFrame(tuple(State() for row in rows for item in row if isinstance(item, Panel)), HOLD_MS)
+
+
 def _conv_row(record, label: str, kernel_label: str) -> tuple[Panel, str, Panel, str, Panel]:
     """X ⊛ W = Y for one ``experiments.ConvRecord``."""
     k = tuple(record.kernel.shape)
@@ -102,7 +107,7 @@ def lockstep_scene(records, show: str = "span") -> PanelScene:
             window = r.windows[n]
             states += [State(None, window.cells), State(), State(n + 1, (), window.out)]
         frames.append(PanelFrame(tuple(states), STEP_MS))
-    frames.append(PanelFrame(tuple(State() for _ in range(3 * len(records))), HOLD_MS))
+    frames.append(_held(rows))
     return PanelScene(rows, tuple(_conv_note(r, show) for r in records), tuple(frames))
 
 
@@ -121,8 +126,7 @@ def shift_scene(record) -> PanelScene:
             Panel(_grid(f"Y  {_size(tuple(y.shape))}", "output", y.tolist(), y_roles)),
         ))
         notes.append(f"Δ = {shift}")
-    frame = PanelFrame(tuple(State() for _ in range(3 * len(rows))), HOLD_MS)
-    return PanelScene(tuple(rows), tuple(notes), (frame,))
+    return PanelScene(tuple(rows), tuple(notes), (_held(rows),))
 
 
 def padding_modes_scene(record, per_row: int = 2) -> PanelScene:
@@ -132,8 +136,7 @@ def padding_modes_scene(record, per_row: int = 2) -> PanelScene:
     h, w = record.input.shape
     g = record.grids[0].shape
     notes = tuple("" for _ in rows[:-1]) + (f"X  {h}×{w}   p={record.padding}   →   {g[0]}×{g[1]}",)
-    frame = PanelFrame(tuple(State() for _ in panels), HOLD_MS)
-    return PanelScene(rows, notes, (frame,))
+    return PanelScene(rows, notes, (_held(rows),))
 
 
 SUB = "₀₁₂₃₄₅₆₇₈₉"
@@ -208,8 +211,7 @@ def photo_edges_scene(record) -> PanelScene:
                       _image(f"h{SUB[c]}  {h}×{w}", m, EDGE_CMAP, limits)))
     rows = ((photo,), pairs[0] + pairs[1], pairs[2] + pairs[3])
     notes = ("", "", f"[1, 1, {h}, {w}]  →  k=3  p=1  →  [1, 4, {h}, {w}]")
-    frame = PanelFrame(tuple(State() for _ in range(9)), HOLD_MS)
-    return PanelScene(rows, notes, (frame,))
+    return PanelScene(rows, notes, (_held(rows),))
 
 
 def photo_stride_scene(record) -> PanelScene:
@@ -224,8 +226,8 @@ def photo_stride_scene(record) -> PanelScene:
         row += [_image(f"h{SUB[c]}  {h}×{w}", record.edges[c].tolist(), EDGE_CMAP, limits), "→",
                 _image(f"g{SUB[c]}  {gh}×{gw}", record.halved[c].tolist(), EDGE_CMAP, limits)]
     note = f"[1, 4, {h}, {w}]  →  k=3  s=2  p=1  groups=4  →  [1, 4, {gh}, {gw}]"
-    frame = PanelFrame(tuple(State() for _ in range(4)), HOLD_MS)
-    return PanelScene((tuple(row),), (note,), (frame,))
+    rows = (tuple(row),)
+    return PanelScene(rows, (note,), (_held(rows),))
 
 
 def scatter_scene(record) -> PanelScene:
@@ -283,7 +285,7 @@ def matrix_scene(record) -> PanelScene:
         frames.append(PanelFrame((State(None, window), State(), State(i + 1, (), out_cell),
                                   State(None, tuple((i, j) for j in cols)),
                                   State(None, tuple((0, j) for j in cols))), STEP_MS * 2))
-    frames.append(PanelFrame(tuple(State() for _ in range(5)), HOLD_MS))
+    frames.append(_held(rows))
     return PanelScene(rows, notes, tuple(frames))
 
 
@@ -304,7 +306,7 @@ def upsampling_scene(record) -> PanelScene:
         panels.append(_image(UPSAMPLE_LABELS[name], out.tolist(), "gray", (0.0, 1.0), UPSAMPLE_SCALE))
     rows = (tuple(panels[:4]), tuple(panels[4:]))
     notes = ("", f"×2: {h}×{w} → {2 * h}×{2 * w}   k=3   ConvTranspose2d: s=2 p=1 a=1 w=¼")
-    return PanelScene(rows, notes, (PanelFrame(tuple(State() for _ in panels), HOLD_MS),))
+    return PanelScene(rows, notes, (_held(rows),))
 
 
 def overlap_scene(record) -> PanelScene:
@@ -328,8 +330,7 @@ def overlap_scene(record) -> PanelScene:
         rows.append(tuple(row))
         notes.append("")
     notes[-1] = "s=2:  k=3 p=1 a=1,   k=4 p=1 a=0"
-    frame = PanelFrame(tuple(State() for _ in range(sum(len(r) for r in rows))), HOLD_MS)
-    return PanelScene(tuple(rows), tuple(notes), (frame,))
+    return PanelScene(tuple(rows), tuple(notes), (_held(rows),))
 
 
 STACK_LABELS = {"transposed-3": "ConvTranspose2d k=3", "transposed-4": "ConvTranspose2d k=4",
@@ -347,7 +348,8 @@ def constant_scene(record) -> PanelScene:
     n, c, h, w = record.input_shape
     oh, ow = record.outputs["resize-conv"].shape
     note = f"ones [{n}, {c}, {h}, {w}]  →  3 × (×2, ReLU)  →  [{n}, 1, {oh}, {ow}]"
-    return PanelScene((tuple(panels),), (note,), (PanelFrame(tuple(State() for _ in panels), HOLD_MS),))
+    rows = (tuple(panels),)
+    return PanelScene(rows, (note,), (_held(rows),))
 
 
 def encoder_decoder_scene(record) -> PanelScene:
@@ -367,5 +369,4 @@ def encoder_decoder_scene(record) -> PanelScene:
     )
     notes = ("Conv2d k=3 s=2 p=1", "ConvTranspose2d k=4 s=2 p=1",
              "cat([u₁, h₁], dim=1)  [1, 2, {0}, {0}]  →  [1, 1, {0}, {0}]".format(st["down1"].shape[0]))
-    frame = PanelFrame(tuple(State() for _ in range(8)), HOLD_MS)
-    return PanelScene(rows, notes, (frame,))
+    return PanelScene(rows, notes, (_held(rows),))

@@ -71,12 +71,13 @@ def figure_bytes(config: Config, theme: str = "light", fmt: str = "gif", strip: 
     sc = scene_for(config)
     if frame is not None and not 0 <= frame < len(sc.frames):
         raise ValueError(f"frame={frame}: this figure has frames 0 to {len(sc.frames) - 1}")
-    photograph = isinstance(sc, panels.PanelScene) and any(p.cmap or p.shade for p in sc.panels)
-    if (photograph or isinstance(sc, scene.HeatScene)) and fmt != "png":
+    # photographs, colour maps and grids tinted by value: a still picture with a palette of its own
+    full_colour = isinstance(sc, panels.PanelScene) and any(p.cmap or p.shade for p in sc.panels)
+    if (full_colour or isinstance(sc, scene.HeatScene)) and fmt != "png":
         raise ValueError(f"format={fmt!r}: this figure is a still picture in full colour; write it as .png")
     if isinstance(sc, scene.HeatScene):  # full colour: no palette banding
         return encode.png(draw.render_heat(sc, t)[0], palette=False)
-    if photograph:  # a palette of its own, 256 colours
+    if full_colour:  # a palette of its own, 256 colours
         return encode.png(draw.render_panels(sc, t)[-1], colours=256)
     if isinstance(sc, panels.PanelScene):
         frames = draw.render_panels(sc, t)
