@@ -100,7 +100,7 @@ class Renderer:
         kh, kw = scene.kernel.shape
         t = theme
         self.footprint_edge = [
-            ax.add_patch(Rectangle((0, 0), 1, 1, fill=False, edgecolor=t.strong["kernel"], linewidth=th.FOOTPRINT_LW,
+            ax.add_patch(Rectangle((0, 0), 1, 1, fill=False, edgecolor=t.strong["kernel"], linewidth=th.FOOTPRINT_LW, antialiased=False,
                                    visible=False, zorder=4, animated=True))
             for _ in range(kh * kw)
         ]
@@ -108,9 +108,9 @@ class Renderer:
         # frame differs from the previous one in few pixels (small GIFs). Without dilation the
         # kernel covers a block of cells: one outline around the block; with dilation, one per cell
         self.window = ax.add_patch(Rectangle((0, 0), kw, kh, fill=False, edgecolor=t.strong["kernel"],
-                                             linewidth=th.FOOTPRINT_LW, visible=False, zorder=4, animated=True))
+                                             linewidth=th.FOOTPRINT_LW, antialiased=False, visible=False, zorder=4, animated=True))
         self.current = ax.add_patch(
-            Rectangle((0, 0), 1, 1, fill=False, edgecolor=t.strong["current"], linewidth=3.2,
+            Rectangle((0, 0), 1, 1, fill=False, edgecolor=t.strong["current"], linewidth=th.CURRENT_LW, antialiased=False,
                       visible=False, zorder=5, animated=True)
         )
         # cells that no window read: crossed out in the last frame
@@ -132,10 +132,10 @@ class Renderer:
                 role = grid.cells[r][c]
                 fill = t.fill["empty"] if key == "output" else t.fill[role]
                 patch = Rectangle((x0 + c, self.top + r), 1, 1, facecolor=fill, edgecolor=t.line,
-                                  linewidth=0.8, zorder=1)
+                                  linewidth=th.LINE_LW, antialiased=False, zorder=1)
                 if role in th.HATCH:
                     patch.set_hatch(th.HATCH[role])
-                    patch.set_hatch_linewidth(0.8)
+                    patch.set_hatch_linewidth(th.HATCH_LW)
                     patch.set_hatchcolor(t.hatch[role])
                 ax.add_patch(patch)
                 self.cell_patch[key, r, c] = patch
@@ -253,7 +253,7 @@ class StackRenderer:
             for r in range(rows):
                 for c in range(cols):
                     patches[r, c] = ax.add_patch(Rectangle((x0 + c, y0 + r), 1, 1, facecolor=theme.fill["empty"],
-                                                           edgecolor=theme.line, linewidth=0.8))
+                                                           edgecolor=theme.line, linewidth=th.LINE_LW, antialiased=False))
                     if grid.numbers:
                         texts[r, c] = ax.text(x0 + c + 0.5, y0 + r + 0.53, "", ha="center", va="center",
                                               color=theme.text, fontsize=size, family=th.FONT, zorder=6)
@@ -262,7 +262,7 @@ class StackRenderer:
             last = g == len(scene.grids) - 1
             self.outlines.append(ax.add_patch(Rectangle(
                 (0, 0), 1, 1, fill=False, zorder=5, visible=False,
-                edgecolor=theme.strong["current" if last else "kernel"], linewidth=3.2 if last else th.FOOTPRINT_LW)))
+                edgecolor=theme.strong["current" if last else "kernel"], linewidth=th.CURRENT_LW if last else th.FOOTPRINT_LW, antialiased=False)))
         _footer(ax, width, self.top + tallest + 0.75, scene.params, scene.formula, theme)
 
     def draw(self, frame) -> np.ndarray:
@@ -381,7 +381,7 @@ class PanelRenderer:
                     lo, hi = item.limits
                     ax.imshow(item.grid.values, cmap=item.cmap, vmin=lo, vmax=hi, interpolation="antialiased",
                               extent=(x, x + w, y0 + h, y0), zorder=1)
-                    ax.add_patch(Rectangle((x, y0), w, h, fill=False, edgecolor=theme.line, linewidth=0.8, zorder=2))
+                    ax.add_patch(Rectangle((x, y0), w, h, fill=False, edgecolor=theme.line, linewidth=th.LINE_LW, antialiased=False, zorder=2))
                     self.grids.append(None)
                     continue
                 states = [f.states[len(self.grids)] for f in scene.frames]
@@ -412,11 +412,11 @@ class PanelRenderer:
                 if shade is not None:
                     lo, hi = shade
                     fill = th.mix(t.strong[role], t.background, 0.08 + 0.5 * (grid.values[r][c] - lo) / ((hi - lo) or 1))
-                patch = Rectangle((x0 + c, y0 + r), 1, 1, facecolor=fill, edgecolor=t.line, linewidth=0.8,
+                patch = Rectangle((x0 + c, y0 + r), 1, 1, facecolor=fill, edgecolor=t.line, linewidth=th.LINE_LW, antialiased=False,
                                   zorder=1, animated=dynamic)
                 if role in th.HATCH:
                     patch.set_hatch(th.HATCH[role])
-                    patch.set_hatch_linewidth(0.8)
+                    patch.set_hatch_linewidth(th.HATCH_LW)
                     patch.set_hatchcolor(t.hatch[role])
                 patches[r, c] = ax.add_patch(patch)
                 if grid.numbers:
@@ -424,11 +424,11 @@ class PanelRenderer:
                                           va="center", color=t.muted if role in th.HATCH else t.text,
                                           fontsize=size, family=th.FONT, zorder=6, animated=dynamic)
         window = ax.add_patch(Rectangle((0, 0), 1, 1, fill=False, edgecolor=t.strong["kernel"],
-                                        linewidth=th.FOOTPRINT_LW, visible=False, zorder=4, animated=True))
+                                        linewidth=th.FOOTPRINT_LW, antialiased=False, visible=False, zorder=4, animated=True))
         cells = [ax.add_patch(Rectangle((0, 0), 1, 1, fill=False, edgecolor=t.strong["kernel"],
-                                        linewidth=th.FOOTPRINT_LW, visible=False, zorder=4, animated=True))
+                                        linewidth=th.FOOTPRINT_LW, antialiased=False, visible=False, zorder=4, animated=True))
                  for _ in range(rows * cols)]
-        current = ax.add_patch(Rectangle((0, 0), 1, 1, fill=False, edgecolor=t.strong["current"], linewidth=3.2,
+        current = ax.add_patch(Rectangle((0, 0), 1, 1, fill=False, edgecolor=t.strong["current"], linewidth=th.CURRENT_LW, antialiased=False,
                                          visible=False, zorder=5, animated=True))
         return grid, x0, y0, patches, texts, window, cells, current, dynamic
 

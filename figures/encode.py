@@ -3,7 +3,11 @@
 Deterministic (the same frames give the same bytes: no timestamps, no random sampling),
 only distinct frames (equal neighbours are merged and their durations added), one small
 palette shared by every frame, no dithering (digits stay crisp), and frame differencing
-(Pillow writes only the rectangle that changed since the previous frame).
+(Pillow writes only the rectangle that changed since the previous frame, unchanged pixels
+transparent). A GIF frame has one such rectangle, so when a step changes two places far apart
+(the kernel's footprint on the input, the new cell of the output), the step is written as one
+short sub-frame per place: two small rectangles instead of one wide one that is mostly
+unchanged pixels.
 """
 
 from __future__ import annotations
@@ -14,8 +18,14 @@ from typing import Sequence
 import numpy as np
 from PIL import Image
 
-PALETTE_COLOURS = 31  # the roles, their tints and shades for anti-aliased digits; 32 with the transparent index
+PALETTE_COLOURS = 15  # the roles and their tints, and a few shades for anti-aliased digits; 16 with transparency
 PALETTE_SAMPLES = 10  # frames that the palette is computed from
+# unchanged pixels (rows or columns) that separate two changed places of one step: more than the
+# one cell between the cells of a dilated footprint (so its outlines move as one), less than the
+# gap between two grids
+SPLIT_GAP = 40
+SUBFRAME_MS = 20  # how long a sub-frame shows: the shortest delay browsers honour (10 ms becomes 100)
+MAX_PLACES = 4  # a step is split into at most this many sub-frames (60 ms before it is complete)
 
 
 def distinct(frames: Sequence[np.ndarray], durations: Sequence[int]) -> tuple[list[np.ndarray], list[int]]:
@@ -29,6 +39,57 @@ def distinct(frames: Sequence[np.ndarray], durations: Sequence[int]) -> tuple[li
             kept.append(frame)
             times.append(ms)
     return kept, times
+
+
+def _spans(changed: np.ndarray) -> list[tuple[int, int]]:
+    """[start, stop) of the runs of True in ``changed``, runs closer than SPLIT_GAP joined."""
+    where = np.flatnonzero(changed)
+    if not len(where):
+        return []
+    cuts = np.flatnonzero(np.diff(where) > SPLIT_GAP)
+    starts = np.concatenate([[where[0]], where[cuts + 1]])
+    stops = np.concatenate([where[cuts], [where[-1]]]) + 1
+    return list(zip(starts.tolist(), stops.tolist()))
+
+
+def places(mask: np.ndarray) -> list[tuple[int, int, int, int]]:
+    """Rectangles (top, bottom, left, right) around the changed pixels of ``mask``, cut apart
+    wherever at least SPLIT_GAP unchanged columns, then rows, separate them (an XY cut)."""
+    columns, rows = _spans(mask.any(axis=0)), _spans(mask.any(axis=1))
+    if len(columns) <= 1 and len(rows) <= 1:
+        return [(rows[0][0], rows[0][1], columns[0][0], columns[0][1])] if columns else []
+    out = []
+    if len(columns) > 1:
+        for left, right in columns:
+            out += [(t, b, l + left, r + left) for t, b, l, r in places(mask[:, left:right])]
+    else:
+        for top, bottom in rows:
+            out += [(t + top, b + top, l, r) for t, b, l, r in places(mask[top:bottom])]
+    return sorted(out, key=lambda box: (box[2], box[0]))
+
+
+def split_steps(frames: Sequence[np.ndarray], durations: Sequence[int]) -> tuple[list[np.ndarray], list[int]]:
+    """Each step that changes places far apart becomes one sub-frame per place, in reading
+    order: all but the last show for SUBFRAME_MS, taken from the step's own duration, so every
+    frame of the input is still shown, as long as before in all, and the loop lasts as long."""
+    out, times = [frames[0]], [durations[0]]
+    for before, after, ms in zip(frames, frames[1:], durations[1:]):
+        boxes = places((before != after).any(axis=2))
+        box_area = sum((b - t) * (r - l) for t, b, l, r in boxes)
+        t0, b0 = min(b[0] for b in boxes), max(b[1] for b in boxes)
+        l0, r0 = min(b[2] for b in boxes), max(b[3] for b in boxes)
+        # only where it pays (the places cover at most half of the one rectangle around them)
+        # and the step lasts long enough to give SUBFRAME_MS to each sub-frame
+        if 1 < len(boxes) <= MAX_PLACES and 2 * box_area <= (b0 - t0) * (r0 - l0) and ms > SUBFRAME_MS * len(boxes):
+            partial = before.copy()
+            for t, b, l, r in boxes[:-1]:
+                partial[t:b, l:r] = after[t:b, l:r]
+                out.append(partial.copy())
+                times.append(SUBFRAME_MS)
+            ms -= SUBFRAME_MS * (len(boxes) - 1)
+        out.append(after)
+        times.append(ms)
+    return out, times
 
 
 def _palette(frames: Sequence[np.ndarray], reserved: Sequence[str] = ()) -> Image.Image:
@@ -62,6 +123,7 @@ def gif(frames: Sequence[np.ndarray], durations: Sequence[int], reserved: Sequen
         raise ValueError("frames: a GIF needs at least one frame")
     frames, durations = distinct(frames, durations)
     palette = _palette(frames, reserved)
+    frames, durations = split_steps(frames, durations)
     images = [
         Image.fromarray(f).quantize(palette=palette, dither=Image.Dither.NONE) for f in frames
     ]

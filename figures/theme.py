@@ -25,8 +25,14 @@ DPI = 100
 FONT = "DejaVu Sans"  # ships with matplotlib: the same glyphs on every machine
 LABEL_PT = 11.0
 NUMBER_PT = 9.5
-HATCH = {"pad": "//", "zero": ".."}
-FOOTPRINT_LW = 2.6  # outline of the kernel's footprint, in points
+HATCH = {"pad": "/", "zero": ".."}
+HATCH_LW = 0.8
+# Lines and outlines are drawn without anti-aliasing, on whole pixels (1 pt = DPI/72 px): crisp
+# edges, and a moving outline changes only its own pixels, not a fringe of blended shades
+# (smaller GIFs). Text keeps its anti-aliasing.
+LINE_LW = 0.72  # cell borders: 1 px
+FOOTPRINT_LW = 2.16  # outline of the kernel's footprint: 3 px
+CURRENT_LW = 2.16  # outline of the current output cell: 3 px
 
 
 def _hex(rgb: tuple[float, float, float]) -> str:

@@ -59,3 +59,51 @@ def test_strip_lays_frames_side_by_side():
     a, b, _, c = frames()[0]
     out = encode.strip([a, b, c], columns=2, gap=4)
     assert out.shape == (20 * 2 + 4, 30 * 2 + 4, 3)
+
+
+def two_places():
+    """A step that changes two places far apart (like the footprint and the output cell)."""
+    a = np.full((40, 200, 3), 255, np.uint8)
+    b = a.copy()
+    b[5:10, 5:10] = (0, 114, 178)
+    b[30:35, 180:190] = (213, 94, 0)
+    return [a, b], [1000, 3000]
+
+
+def test_a_step_that_changes_two_places_is_written_as_two_small_rectangles():
+    data = encode.gif(*two_places())
+    with Image.open(io.BytesIO(data)) as im:
+        assert im.n_frames == 3
+        durations, pictures, boxes = [], [], []
+        for n in range(im.n_frames):
+            im.seek(n)
+            durations.append(im.info["duration"])
+            pictures.append(np.asarray(im.convert("RGB")))
+            boxes.append(im.dispose_extent)
+    a, b = two_places()[0]
+    # the step still starts after 1000 ms and the loop still lasts 4000 ms
+    assert durations == [1000, encode.SUBFRAME_MS, 3000 - encode.SUBFRAME_MS]
+    assert np.array_equal(pictures[0], a) and np.array_equal(pictures[-1], b)
+    # the sub-frame shows the first place (left to right) changed and the second not yet
+    assert np.array_equal(pictures[1][:, :100], b[:, :100]) and np.array_equal(pictures[1][:, 100:], a[:, 100:])
+    assert boxes[1] == (5, 5, 10, 10) and boxes[2] == (180, 30, 190, 35)
+
+
+def test_places_far_apart_are_cut_apart_and_near_ones_kept_together():
+    mask = np.zeros((60, 300), bool)
+    mask[10:20, 10:20] = mask[10:20, 25:30] = True  # 5 columns apart: one place
+    mask[40:50, 250:260] = True  # far to the right
+    mask[50:55, 100:110] = True  # below, in between
+    assert encode.places(mask) == [(10, 20, 10, 30), (50, 55, 100, 110), (40, 50, 250, 260)]
+    assert encode.places(np.zeros((5, 5), bool)) == []
+
+
+def test_a_short_step_or_a_scattered_change_is_not_split():
+    (a, b), _ = two_places()
+    short = encode.gif([a, b], [1000, encode.SUBFRAME_MS])
+    with Image.open(io.BytesIO(short)) as im:
+        assert im.n_frames == 2
+    scattered = a.copy()
+    scattered[::2, ::45] = 0  # five columns of dots, far apart: more places than MAX_PLACES
+    with Image.open(io.BytesIO(encode.gif([a, scattered], [1000, 1000]))) as im:
+        assert im.n_frames == 2
