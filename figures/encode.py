@@ -71,22 +71,24 @@ def places(mask: np.ndarray) -> list[tuple[int, int, int, int]]:
 def split_steps(frames: Sequence[np.ndarray], durations: Sequence[int]) -> tuple[list[np.ndarray], list[int]]:
     """Each step that changes places far apart becomes one sub-frame per place, in reading
     order: all but the last show for SUBFRAME_MS, taken from the step's own duration, so every
-    frame of the input is still shown, as long as before in all, and the loop lasts as long."""
+    frame of the input is still shown, as long as before in all, and the loop lasts as long.
+    ``frames`` are 2-D (palette indices) or 3-D (RGB) arrays of one shape."""
     out, times = [frames[0]], [durations[0]]
     for before, after, ms in zip(frames, frames[1:], durations[1:]):
-        boxes = places((before != after).any(axis=2))
-        box_area = sum((b - t) * (r - l) for t, b, l, r in boxes)
-        t0, b0 = min(b[0] for b in boxes), max(b[1] for b in boxes)
-        l0, r0 = min(b[2] for b in boxes), max(b[3] for b in boxes)
+        differs = before != after
+        boxes = places(differs if differs.ndim == 2 else differs[..., 0] | differs[..., 1] | differs[..., 2])
         # only where it pays (the places cover at most half of the one rectangle around them)
         # and the step lasts long enough to give SUBFRAME_MS to each sub-frame
-        if 1 < len(boxes) <= MAX_PLACES and 2 * box_area <= (b0 - t0) * (r0 - l0) and ms > SUBFRAME_MS * len(boxes):
-            partial = before.copy()
-            for t, b, l, r in boxes[:-1]:
-                partial[t:b, l:r] = after[t:b, l:r]
-                out.append(partial.copy())
-                times.append(SUBFRAME_MS)
-            ms -= SUBFRAME_MS * (len(boxes) - 1)
+        if 1 < len(boxes) <= MAX_PLACES and ms > SUBFRAME_MS * len(boxes):
+            around = (max(b[1] for b in boxes) - min(b[0] for b in boxes)) * (
+                max(b[3] for b in boxes) - min(b[2] for b in boxes))
+            if 2 * sum((b - t) * (r - l) for t, b, l, r in boxes) <= around:
+                partial = before.copy()
+                for t, b, l, r in boxes[:-1]:
+                    partial[t:b, l:r] = after[t:b, l:r]
+                    out.append(partial.copy())
+                    times.append(SUBFRAME_MS)
+                ms -= SUBFRAME_MS * (len(boxes) - 1)
         out.append(after)
         times.append(ms)
     return out, times
@@ -123,10 +125,16 @@ def gif(frames: Sequence[np.ndarray], durations: Sequence[int], reserved: Sequen
         raise ValueError("frames: a GIF needs at least one frame")
     frames, durations = distinct(frames, durations)
     palette = _palette(frames, reserved)
-    frames, durations = split_steps(frames, durations)
-    images = [
-        Image.fromarray(f).quantize(palette=palette, dither=Image.Dither.NONE) for f in frames
+    # each distinct frame is mapped to the palette once; sub-frames are cut from the indices
+    indices = [
+        np.asarray(Image.fromarray(f).quantize(palette=palette, dither=Image.Dither.NONE)) for f in frames
     ]
+    indices, durations = split_steps(indices, durations)
+    images = []
+    for index in indices:
+        image = Image.fromarray(index)
+        image.putpalette(palette.getpalette())
+        images.append(image)
     buffer = io.BytesIO()
     images[0].save(
         buffer,

@@ -27,6 +27,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from PIL import Image  # noqa: E402
+
 from figures import catalog, draw, render, theme  # noqa: E402
 
 CLASSIC_GIF_BYTES = 3_398_746  # the 15 conv_arithmetic GIFs the catalog's classics correspond to
@@ -139,7 +141,7 @@ def main() -> None:
         print(f"draw one frame of the classics: median {statistics.median(times) * 1000:.1f} ms, "
               f"max {max(times) * 1000:.1f} ms over {len(times)} frames")
 
-        print("bytes of every figure (light, dark):")
+        print("bytes of every figure (light, dark) and its size in pixels:")
         figures = site / "en" / "figures"
         light_total = dark_total = classic_total = 0
         for entry in catalog.CATALOG:
@@ -148,10 +150,13 @@ def main() -> None:
             light_total += light
             dark_total += dark
             classic_total += light if entry in CLASSICS else 0
-            print(f"  {entry.name:42} {light:9,} {dark:9,}")
+            with Image.open(figures / entry.filename("light")) as im:
+                pixels = "{}×{}".format(*im.size)
+            print(f"  {entry.name:42} {light:9,} {dark:9,}  {pixels}")
         print(f"  {'total':42} {light_total:9,} {dark_total:9,}")
         print(f"the {len(CLASSICS)} classics, light: {classic_total:,} bytes = "
-              f"{classic_total / CLASSIC_GIF_BYTES:.0%} of conv_arithmetic's {CLASSIC_GIF_BYTES:,} (target ≤ 680,000)")
+              f"{classic_total / CLASSIC_GIF_BYTES:.0%} of conv_arithmetic's {CLASSIC_GIF_BYTES:,} (target ≤ 680,000); "
+              f"cells of {theme.CELL_PX} px")
 
         if not args.quick:
             for page in ("en/sliding-window/", "zh/sliding-window/"):
