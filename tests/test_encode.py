@@ -107,3 +107,21 @@ def test_a_short_step_or_a_scattered_change_is_not_split():
     scattered[::2, ::45] = 0  # five columns of dots, far apart: more places than MAX_PLACES
     with Image.open(io.BytesIO(encode.gif([a, scattered], [1000, 1000]))) as im:
         assert im.n_frames == 2
+
+
+def test_a_classic_keeps_every_step_and_its_timing():
+    """The sub-frames of a real figure: every step of the scene is still a frame of its own,
+    shown for nearly as long as before, and the loop lasts exactly as long."""
+    from figures import catalog, render
+
+    config = catalog.get("padding-strides-odd").config()
+    scene = render.scene_for(config)
+    with Image.open(io.BytesIO(render.figure_bytes(config))) as im:
+        durations = []
+        for n in range(im.n_frames):
+            im.seek(n)
+            durations.append(im.info["duration"])
+    steps = [d for d in durations if d > encode.SUBFRAME_MS]
+    assert len(steps) == len(scene.frames) < len(durations)  # some steps were split
+    assert sum(durations) == sum(f.duration_ms for f in scene.frames)
+    assert min(steps) >= scene.frames[0].duration_ms - (encode.MAX_PLACES - 1) * encode.SUBFRAME_MS
