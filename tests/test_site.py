@@ -125,6 +125,28 @@ def test_figures_match_the_cache(site):
             assert (site / lang / "figures" / name).read_bytes() == path.read_bytes()
 
 
+# the bytes of the 15 conv_arithmetic GIFs the catalog's classics correspond to, and one fifth
+CONV_ARITHMETIC_BYTES = 3_398_746
+CLASSICS_BUDGET = CONV_ARITHMETIC_BYTES // 5  # 679,749: the issue's "680 KB", taken strictly
+
+
+def test_the_classic_animations_stay_within_a_fifth_of_conv_arithmetics_bytes(site):
+    """A byte budget, not a timing: the figures are deterministic (scripts/bench.py prints them)."""
+    from PIL import Image
+
+    from figures import theme
+
+    classics = [e for e in catalog._classic() if e.fmt == "gif"]
+    assert len(classics) == 15
+    sizes = {e.name: (site / "en" / "figures" / e.filename("light")).stat().st_size for e in classics}
+    assert sum(sizes.values()) <= CLASSICS_BUDGET, sizes
+    # with numbers in cells, and cells larger than conv_arithmetic's (0.5 cm at 150 dpi, 29.5 px)
+    assert theme.CELL_PX >= 30
+    for entry in classics:
+        with Image.open(site / "en" / "figures" / entry.filename("light")) as im:
+            assert im.n_frames > 1 and min(im.size) >= 300
+
+
 def test_math_is_rendered_by_the_sites_own_katex(site):
     html = (site / "en" / "sliding-window" / "index.html").read_text(encoding="utf-8")
     assert 'class="arithmatex"' in html
