@@ -112,15 +112,19 @@ def test_a_short_step_or_a_scattered_change_is_not_split():
 def test_a_classic_keeps_every_step_and_its_timing():
     """The sub-frames of a real figure: every step of the scene is still a frame of its own,
     shown for nearly as long as before, and the loop lasts exactly as long."""
-    from figures import catalog, render
+    from figures import catalog, render, theme
 
     config = catalog.get("padding-strides-odd").config()
     scene = render.scene_for(config)
     with Image.open(io.BytesIO(render.figure_bytes(config))) as im:
-        durations = []
+        durations, colours = [], set()
         for n in range(im.n_frames):
             im.seek(n)
             durations.append(im.info["duration"])
+            colours |= {c for _, c in im.convert("RGB").getcolors()}
+    # the palette is the theme's colours and no others
+    assert colours <= {tuple(int(c[i : i + 2], 16) for i in (1, 3, 5)) for c in theme.LIGHT.colours()}
+    assert len(theme.LIGHT.colours()) == encode.PALETTE_COLOURS
     steps = [d for d in durations if d > encode.SUBFRAME_MS]
     assert len(steps) == len(scene.frames) < len(durations)  # some steps were split
     assert sum(durations) == sum(f.duration_ms for f in scene.frames)
