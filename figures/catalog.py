@@ -119,6 +119,15 @@ def _classic() -> list[Entry]:
     return entries
 
 
+# the bytes of vdumoulin/conv_arithmetic's 15 GIFs that the classic animations correspond to
+CONV_ARITHMETIC_BYTES = 3_398_746
+
+
+def classics() -> list[Entry]:
+    """The 15 animations that redraw conv_arithmetic's (the byte budget is measured on these)."""
+    return [e for e in _classic() if e.fmt == "gif"]
+
+
 @dataclass(frozen=True)
 class ErfEntry(_Named):
     """The effective receptive field of stacks of 3×3 convolutions (heat maps and growth)."""

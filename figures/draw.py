@@ -77,6 +77,23 @@ def _footer(ax, width: float, y: float, params: str, formula: str, theme: th.The
                 family=th.FONT)
 
 
+def _cell(xy, theme: th.Theme, fill: str, role: str = "", size=(1, 1), **kwargs) -> Rectangle:
+    """A cell (or a frame around a picture) with a crisp 1 px border; padding and inserted zeros
+    hatched."""
+    patch = Rectangle(xy, *size, facecolor=fill, edgecolor=theme.line, linewidth=th.LINE_LW, antialiased=False,
+                      **kwargs)
+    if role in th.HATCH:
+        patch.set_hatch(th.HATCH[role])
+        patch.set_hatch_linewidth(th.HATCH_LW)
+        patch.set_hatchcolor(theme.hatch[role])
+    return patch
+
+
+def _outline(colour: str, width: float, size=(1, 1), **kwargs) -> Rectangle:
+    """A crisp outline that moves from frame to frame (the footprint, the current cell)."""
+    return Rectangle((0, 0), *size, fill=False, edgecolor=colour, linewidth=width, antialiased=False, **kwargs)
+
+
 class Renderer:
     """Draws the frames of one scene in one theme, reusing one figure and its artists."""
 
@@ -100,19 +117,15 @@ class Renderer:
         kh, kw = scene.kernel.shape
         t = theme
         self.footprint_edge = [
-            ax.add_patch(Rectangle((0, 0), 1, 1, fill=False, edgecolor=t.strong["kernel"], linewidth=th.FOOTPRINT_LW, antialiased=False,
-                                   visible=False, zorder=4, animated=True))
+            ax.add_patch(_outline(t.strong["kernel"], th.FOOTPRINT_LW, visible=False, zorder=4, animated=True))
             for _ in range(kh * kw)
         ]
         # the footprint is outlined, not tinted: the numbers under it stay as they are, and a
         # frame differs from the previous one in few pixels (small GIFs). Without dilation the
         # kernel covers a block of cells: one outline around the block; with dilation, one per cell
-        self.window = ax.add_patch(Rectangle((0, 0), kw, kh, fill=False, edgecolor=t.strong["kernel"],
-                                             linewidth=th.FOOTPRINT_LW, antialiased=False, visible=False, zorder=4, animated=True))
-        self.current = ax.add_patch(
-            Rectangle((0, 0), 1, 1, fill=False, edgecolor=t.strong["current"], linewidth=th.CURRENT_LW, antialiased=False,
-                      visible=False, zorder=5, animated=True)
-        )
+        self.window = ax.add_patch(_outline(t.strong["kernel"], th.FOOTPRINT_LW, (kw, kh), visible=False, zorder=4,
+                                            animated=True))
+        self.current = ax.add_patch(_outline(t.strong["current"], th.CURRENT_LW, visible=False, zorder=5, animated=True))
         # cells that no window read: crossed out in the last frame
         self.unread = ax.add_collection(LineCollection([], colors=t.strong["current"], linewidths=1.3, zorder=7,
                                                        visible=False, animated=True))
@@ -131,13 +144,7 @@ class Renderer:
             for c in range(cols):
                 role = grid.cells[r][c]
                 fill = t.fill["empty"] if key == "output" else t.fill[role]
-                patch = Rectangle((x0 + c, self.top + r), 1, 1, facecolor=fill, edgecolor=t.line,
-                                  linewidth=th.LINE_LW, antialiased=False, zorder=1)
-                if role in th.HATCH:
-                    patch.set_hatch(th.HATCH[role])
-                    patch.set_hatch_linewidth(th.HATCH_LW)
-                    patch.set_hatchcolor(t.hatch[role])
-                ax.add_patch(patch)
+                patch = ax.add_patch(_cell((x0 + c, self.top + r), t, fill, role, zorder=1))
                 self.cell_patch[key, r, c] = patch
                 if grid.numbers:
                     colour = t.muted if role in th.HATCH else t.text
@@ -252,17 +259,16 @@ class StackRenderer:
             patches, texts = {}, {}
             for r in range(rows):
                 for c in range(cols):
-                    patches[r, c] = ax.add_patch(Rectangle((x0 + c, y0 + r), 1, 1, facecolor=theme.fill["empty"],
-                                                           edgecolor=theme.line, linewidth=th.LINE_LW, antialiased=False))
+                    patches[r, c] = ax.add_patch(_cell((x0 + c, y0 + r), theme, theme.fill["empty"]))
                     if grid.numbers:
                         texts[r, c] = ax.text(x0 + c + 0.5, y0 + r + 0.53, "", ha="center", va="center",
                                               color=theme.text, fontsize=size, family=th.FONT, zorder=6)
             self.patches.append(patches)
             self.texts.append(texts)
             last = g == len(scene.grids) - 1
-            self.outlines.append(ax.add_patch(Rectangle(
-                (0, 0), 1, 1, fill=False, zorder=5, visible=False,
-                edgecolor=theme.strong["current" if last else "kernel"], linewidth=th.CURRENT_LW if last else th.FOOTPRINT_LW, antialiased=False)))
+            self.outlines.append(ax.add_patch(_outline(
+                theme.strong["current" if last else "kernel"], th.CURRENT_LW if last else th.FOOTPRINT_LW, zorder=5,
+                visible=False)))
         _footer(ax, width, self.top + tallest + 0.75, scene.params, scene.formula, theme)
 
     def draw(self, frame) -> np.ndarray:
@@ -381,7 +387,7 @@ class PanelRenderer:
                     lo, hi = item.limits
                     ax.imshow(item.grid.values, cmap=item.cmap, vmin=lo, vmax=hi, interpolation="antialiased",
                               extent=(x, x + w, y0 + h, y0), zorder=1)
-                    ax.add_patch(Rectangle((x, y0), w, h, fill=False, edgecolor=theme.line, linewidth=th.LINE_LW, antialiased=False, zorder=2))
+                    ax.add_patch(_cell((x, y0), theme, "none", size=(w, h), zorder=2))
                     self.grids.append(None)
                     continue
                 states = [f.states[len(self.grids)] for f in scene.frames]
@@ -412,24 +418,15 @@ class PanelRenderer:
                 if shade is not None:
                     lo, hi = shade
                     fill = th.mix(t.strong[role], t.background, 0.08 + 0.5 * (grid.values[r][c] - lo) / ((hi - lo) or 1))
-                patch = Rectangle((x0 + c, y0 + r), 1, 1, facecolor=fill, edgecolor=t.line, linewidth=th.LINE_LW, antialiased=False,
-                                  zorder=1, animated=dynamic)
-                if role in th.HATCH:
-                    patch.set_hatch(th.HATCH[role])
-                    patch.set_hatch_linewidth(th.HATCH_LW)
-                    patch.set_hatchcolor(t.hatch[role])
-                patches[r, c] = ax.add_patch(patch)
+                patches[r, c] = ax.add_patch(_cell((x0 + c, y0 + r), t, fill, role, zorder=1, animated=dynamic))
                 if grid.numbers:
                     texts[r, c] = ax.text(x0 + c + 0.5, y0 + r + 0.53, fmt(grid.values[r][c]), ha="center",
                                           va="center", color=t.muted if role in th.HATCH else t.text,
                                           fontsize=size, family=th.FONT, zorder=6, animated=dynamic)
-        window = ax.add_patch(Rectangle((0, 0), 1, 1, fill=False, edgecolor=t.strong["kernel"],
-                                        linewidth=th.FOOTPRINT_LW, antialiased=False, visible=False, zorder=4, animated=True))
-        cells = [ax.add_patch(Rectangle((0, 0), 1, 1, fill=False, edgecolor=t.strong["kernel"],
-                                        linewidth=th.FOOTPRINT_LW, antialiased=False, visible=False, zorder=4, animated=True))
+        window = ax.add_patch(_outline(t.strong["kernel"], th.FOOTPRINT_LW, visible=False, zorder=4, animated=True))
+        cells = [ax.add_patch(_outline(t.strong["kernel"], th.FOOTPRINT_LW, visible=False, zorder=4, animated=True))
                  for _ in range(rows * cols)]
-        current = ax.add_patch(Rectangle((0, 0), 1, 1, fill=False, edgecolor=t.strong["current"], linewidth=th.CURRENT_LW, antialiased=False,
-                                         visible=False, zorder=5, animated=True))
+        current = ax.add_patch(_outline(t.strong["current"], th.CURRENT_LW, visible=False, zorder=5, animated=True))
         return grid, x0, y0, patches, texts, window, cells, current, dynamic
 
     def draw(self, frame) -> np.ndarray:

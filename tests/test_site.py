@@ -125,9 +125,7 @@ def test_figures_match_the_cache(site):
             assert (site / lang / "figures" / name).read_bytes() == path.read_bytes()
 
 
-# the bytes of the 15 conv_arithmetic GIFs the catalog's classics correspond to, and one fifth
-CONV_ARITHMETIC_BYTES = 3_398_746
-CLASSICS_BUDGET = CONV_ARITHMETIC_BYTES // 5  # 679,749: the "680 KB", taken strictly
+CLASSICS_BUDGET = catalog.CONV_ARITHMETIC_BYTES // 5  # 679,749: the "680 KB", taken strictly
 
 
 def test_the_classic_animations_stay_within_a_fifth_of_conv_arithmetics_bytes(site):
@@ -136,7 +134,7 @@ def test_the_classic_animations_stay_within_a_fifth_of_conv_arithmetics_bytes(si
 
     from figures import theme
 
-    classics = [e for e in catalog._classic() if e.fmt == "gif"]
+    classics = catalog.classics()
     assert len(classics) == 15
     sizes = {e.name: (site / "en" / "figures" / e.filename("light")).stat().st_size for e in classics}
     assert sum(sizes.values()) <= CLASSICS_BUDGET, sizes
