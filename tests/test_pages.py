@@ -28,3 +28,14 @@ def test_mistakes_table_quotes_torchs_messages(lang):
         quoted = re.findall(r"`([^`]+)`", row.split("|")[2])
         assert len(quoted) == 1, row
         assert quoted[0] in output, f"not printed by any snippet: {quoted[0]!r}"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_instructors_page_states_the_encoders_sub_frame_time(lang):
+    """The instructors page says how long a GIF's sub-frames show: the encoder's own value."""
+    from figures import encode
+
+    page = (DOCS / lang / "instructors.md").read_text(encoding="utf-8")
+    section = page.split("{#slides}", 1)[1].split("\n## ", 1)[0]
+    unit = {"en": "ms", "zh": "毫秒"}[lang]
+    assert re.findall(rf"(\d+) ?{unit}", section) == [str(encode.SUBFRAME_MS)]
