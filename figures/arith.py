@@ -168,7 +168,8 @@ def conv_transpose_axis(
     formula = f"({i} − 1)·{s} − 2·{p} + {d}·({k} − 1) + {a} + 1 = {size}"
     if size < 1:
         raise ValueError(
-            f"padding={p}: the output would have {size} cells ({formula}); it must be at least 1"
+            f"padding={p}: the output would have {size} cells ({formula}); torch refuses an output of "
+            f"fewer than 1 cell (\"Output size is too small\"), and so do we"
         )
     return AxisSize(size, formula)
 

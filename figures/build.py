@@ -1,11 +1,15 @@
-"""Render the whole catalog (or part of it) into a folder, through the cache, in parallel."""
+"""Render the whole catalog (or part of it) into a folder, through the cache, in parallel.
+
+Workers are ended with their parent: if the build is killed they do not live on, and Ctrl-C
+stops them at once (every cache entry is written whole or not at all, so the cache stays valid).
+"""
 
 from __future__ import annotations
 
 import multiprocessing
 import os
-import shutil
-from concurrent.futures import ProcessPoolExecutor, as_completed
+import signal
+import sys
 from pathlib import Path
 from typing import Iterable, Optional, Sequence
 
@@ -14,52 +18,73 @@ from . import cache, catalog
 DEFAULT_OUT = Path("build/figures")
 
 
-def _render(task: tuple[catalog.Entry, str]) -> Path:
+def _render(task: tuple[catalog.Entry, str]) -> tuple[str, str, bytes]:
     entry, theme = task
+    return entry.name, theme, cache.load(entry.config(), theme, entry.fmt, frame=entry.frame)
+
+
+def _worker_init(parent: int) -> None:
+    """In each worker: end with the parent, leave Ctrl-C to the parent, one thread for torch."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent stops the workers itself
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        PR_SET_PDEATHSIG = 1
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the parent died before the line above
+        os._exit(1)
     try:
         import torch
 
         torch.set_num_threads(1)  # one process per core already
     except ImportError:  # pragma: no cover
         pass
-    return cache.get(entry.config(), theme, entry.fmt, frame=entry.frame)
 
 
-def tasks(only: Optional[Sequence[str]] = None) -> list[tuple[catalog.Entry, str]]:
+def tasks(only: Optional[Sequence[str]] = None, themes: Sequence[str] = catalog.THEME_NAMES
+          ) -> list[tuple[catalog.Entry, str]]:
     entries = [catalog.get(name) for name in only] if only else list(catalog.CATALOG)
-    return [(entry, theme) for entry in entries for theme in catalog.THEME_NAMES]
+    return [(entry, theme) for entry in entries for theme in themes]
 
 
-def ensure(only: Optional[Sequence[str]] = None, jobs: int = 1, progress: bool = False) -> dict:
-    """Make sure every figure is in the cache; return {(name, theme): cached path}.
+def ensure(only: Optional[Sequence[str]] = None, jobs: int = 1, progress: bool = False,
+           themes: Sequence[str] = catalog.THEME_NAMES) -> dict[tuple[str, str], bytes]:
+    """Make sure every figure is in the cache; return {(name, theme): its verified bytes}.
 
-    Figures already cached are not rendered again; the others are rendered by ``jobs``
-    processes.
+    Figures already cached (and verified) are not rendered again; the others are rendered by
+    at most ``jobs`` processes (never more than there are figures to render).
     """
-    todo = tasks(only)
+    todo = tasks(only, themes)
     done = {}
     missing = []
     for entry, theme in todo:
-        target = cache.path(entry.config(), theme, entry.fmt, frame=entry.frame)
-        if target.exists():
-            done[entry.name, theme] = target
-        else:
+        data = cache.read(cache.path(entry.config(), theme, entry.fmt, frame=entry.frame))
+        if data is None:
             missing.append((entry, theme))
+        else:
+            done[entry.name, theme] = data
+    jobs = max(1, min(jobs, len(missing)))
     bar = _progress(len(todo), len(done), progress)
     try:
-        if jobs > 1 and len(missing) > 1:
+        if jobs > 1:
             # biggest figures first, so that no process is left with a long one at the end
             missing.sort(key=lambda t: -_frames(t[0]))
             context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-            with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-                futures = {pool.submit(_render, task): task for task in missing}
-                for future in as_completed(futures):
-                    entry, theme = futures[future]
-                    done[entry.name, theme] = future.result()
+            pool = context.Pool(jobs, initializer=_worker_init, initargs=(os.getpid(),))
+            try:
+                for name, theme, data in pool.imap_unordered(_render, missing):
+                    done[name, theme] = data
                     bar.update()
+                pool.close()
+            except BaseException:  # Ctrl-C or a failure: stop every worker now, not after its figure
+                pool.terminate()
+                raise
+            finally:
+                pool.join()
         else:
-            for entry, theme in missing:
-                done[entry.name, theme] = _render((entry, theme))
+            for task in missing:
+                name, theme, data = _render(task)
+                done[name, theme] = data
                 bar.update()
     finally:
         bar.close()
@@ -81,20 +106,21 @@ def _progress(total: int, initial: int, enabled: bool):
 
 
 def build(out: Path = DEFAULT_OUT, jobs: int = 1, only: Optional[Sequence[str]] = None,
-          progress: bool = False) -> list[Path]:
-    """Render into ``out``: ``NAME.gif`` for the light variant, ``NAME.dark.gif`` for the dark."""
-    cached = ensure(only, jobs, progress)
-    written = []
+          progress: bool = False, themes: Sequence[str] = catalog.THEME_NAMES) -> list[Path]:
+    """Render into ``out``: ``NAME.gif`` for the light variant, ``NAME.dark.gif`` for the dark.
+    Each file is written whole under a temporary name and renamed: never a half-written one."""
     out.mkdir(parents=True, exist_ok=True)
-    for (name, theme), source in sorted(cached.items()):
+    cached = ensure(only, jobs, progress, themes)
+    written = []
+    for (name, theme), data in sorted(cached.items()):
         target = out / catalog.get(name).filename(theme)
-        shutil.copyfile(source, target)
+        cache.write_atomic(target, data)
         written.append(target)
     return written
 
 
-def files(only: Optional[Iterable[str]] = None) -> Iterable[tuple[str, Path]]:
-    """(file name, cached path) of every figure, for an adapter that copies them into a site."""
+def files(only: Optional[Iterable[str]] = None) -> Iterable[tuple[str, bytes]]:
+    """(file name, verified bytes) of every figure, for an adapter that puts them into a site."""
     cached = ensure(list(only) if only else None, jobs=os.cpu_count() or 1)
-    for (name, theme), source in sorted(cached.items()):
-        yield catalog.get(name).filename(theme), source
+    for (name, theme), data in sorted(cached.items()):
+        yield catalog.get(name).filename(theme), data

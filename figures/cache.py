@@ -1,9 +1,16 @@
-"""The figure cache: one file per (configuration, theme, format), keyed by a hash.
+"""The figure cache: one file per (configuration, theme, format), keyed by a hash, verified.
 
 The key covers the configuration and the engine itself (the source of every module that
 shapes the pixels, and the versions of the libraries that encode them), so an unchanged figure
 is never rendered twice, and any change to the engine renders it anew. The cache lives outside
 the docs folders (default ``.cache/figures``, or ``$FIGURES_CACHE``).
+
+Every entry ``KEY.gif`` has a record ``KEY.gif.sha256`` written after it: its key, its size and
+the SHA-256 of its bytes. An entry is used only if its record matches the bytes read (so an
+entry truncated, emptied, overwritten, with one byte flipped, swapped with another entry, or
+left without its record by a killed process is never served); a bad entry is reported in one
+line on stderr, rendered again and replaced. Files are written to a temporary name in the same
+folder and renamed, so a reader never sees a half-written file.
 """
 
 from __future__ import annotations
@@ -11,7 +18,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
+import secrets
+import sys
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
@@ -21,6 +29,8 @@ from .config import Config
 
 ENGINE_MODULES = ("arith", "config", "experiments", "growing", "scene", "panels", "draw", "theme", "encode", "render")
 LIBRARIES = ("torch", "matplotlib", "pillow", "numpy")
+DEFAULT = Path(".cache/figures")
+RECORD = ".sha256"
 
 
 @lru_cache(maxsize=None)
@@ -36,7 +46,8 @@ def engine_version() -> str:
 
 
 def directory() -> Path:
-    return Path(os.environ.get("FIGURES_CACHE", ".cache/figures"))
+    """``$FIGURES_CACHE`` if it is set and not empty, else ``.cache/figures``."""
+    return Path(os.environ.get("FIGURES_CACHE") or DEFAULT)
 
 
 def key(config: Config, theme: str, fmt: str, strip: bool = False, frame: Optional[int] = None) -> str:
@@ -53,24 +64,91 @@ def path(config: Config, theme: str, fmt: str, strip: bool = False, frame: Optio
 
 
 def write_atomic(target: Path, data: bytes) -> None:
-    """Write ``data`` to ``target`` through a temporary file: never a half-written file."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    """Write ``data`` to ``target`` through a temporary file in the same folder, renamed over
+    it: never a half-written file, and an existing ``target`` is untouched if anything fails.
+    The file gets the permissions any other tool would give it (0666 less the umask)."""
+    target = Path(target)
+    tmp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    except OSError as err:  # name the file asked for, not the temporary one
+        raise OSError(err.errno, err.strerror, str(target if err.filename == str(tmp) else err.filename)) from None
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
         os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+    except BaseException as err:
+        tmp.unlink(missing_ok=True)
+        if isinstance(err, OSError):
+            raise OSError(err.errno, err.strerror, str(target)) from None
         raise
 
 
-def get(config: Config, theme: str = "light", fmt: str = "gif", strip: bool = False,
-        frame: Optional[int] = None) -> Path:
-    """The cached file of a figure, rendering it only if it is not cached yet."""
-    target = path(config, theme, fmt, strip, frame)
-    if not target.exists():
-        from .render import figure_bytes  # torch is imported only when something is rendered
+def _record(target: Path, data: bytes) -> str:
+    return json.dumps({"entry": target.name, "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()})
 
-        write_atomic(target, figure_bytes(config, theme, fmt, strip, frame))
-    return target
+
+def _cache_error(err: OSError) -> OSError:
+    """The system's error, saying that the path is the figure cache's."""
+    return OSError(err.errno, f"{err.strerror} (the figure cache: $FIGURES_CACHE or {DEFAULT})", err.filename)
+
+
+def check_directory() -> Path:
+    """The cache folder, if it can be one: OSError if $FIGURES_CACHE names a file."""
+    folder = directory()
+    if folder.exists() and not folder.is_dir():
+        raise _cache_error(OSError(20, "Not a directory", str(folder)))
+    return folder
+
+
+def store(target: Path, data: bytes) -> None:
+    """Put ``data`` in the cache as ``target``: the entry first, then its record."""
+    try:
+        write_atomic(target, data)
+        write_atomic(target.with_name(target.name + RECORD), _record(target, data).encode())
+    except OSError as err:
+        raise _cache_error(err) from None
+
+
+def read(target: Path) -> Optional[bytes]:
+    """The verified bytes of the entry ``target``; None if there is none, or it is bad (then
+    one line on stderr says why). OSError (a directory, no permission) is raised."""
+    record = target.with_name(target.name + RECORD)
+    check_directory()
+    try:
+        data = target.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as err:  # a directory where the entry should be, no permission
+        raise _cache_error(err) from None
+    try:
+        expected = record.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        expected = None
+    except (UnicodeDecodeError, IsADirectoryError):
+        expected = ""
+    if expected is None:
+        problem = "has no checksum record"
+    elif expected.strip() != _record(target, data):
+        problem = "does not match its checksum record"
+    else:
+        return data
+    print(f"figures: cache entry {target} {problem} (corrupt or cut short); rendering it again", file=sys.stderr)
+    return None
+
+
+def load(config: Config, theme: str = "light", fmt: str = "gif", strip: bool = False,
+         frame: Optional[int] = None) -> bytes:
+    """The bytes of a figure: from the cache if its entry is there and verified, else rendered
+    (torch is imported only then) and stored."""
+    target = path(config, theme, fmt, strip, frame)
+    data = read(target)
+    if data is None:
+        from .render import figure_bytes
+
+        data = figure_bytes(config, theme, fmt, strip, frame)
+        store(target, data)
+    return data

@@ -6,7 +6,10 @@
     python -m figures list
 
 Bad input gets one line on stderr that names the bad value and the rule, exit status 2, no
-traceback and no file. ``shape`` and ``list`` never import torch.
+traceback and no file. A failure of the system (a folder that cannot be written, a full disk)
+gets one line naming the path and what the system said, exit status 1, and no half-written
+file: every file is written under a temporary name in its folder and renamed when complete.
+``shape`` and ``list`` never import torch.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from pathlib import Path
 from typing import Optional, Sequence
 
 from . import arith, catalog
-from .config import VALUES, Config
+from .config import MAX_SEED, VALUES, Config
 
 PROG = "python -m figures"
 
@@ -34,9 +37,27 @@ class Parser(argparse.ArgumentParser):
         raise UsageError(message)
 
 
+# sizes and counts are ASCII digits only (Python's int() would also take "５" or "٣")
+SIZE = re.compile(r"\s*(-?[0-9]+)\s*(?:[x×,]\s*(-?[0-9]+)\s*)?", re.ASCII)
+MAX_JOBS = max(64, os.cpu_count() or 1)
+
+
+def _int(option: str, minimum: int, maximum: int):
+    def parse(text: str) -> int:
+        if not re.fullmatch(r"\s*-?[0-9]+\s*", text, re.ASCII):
+            raise argparse.ArgumentTypeError(f"{option} {text!r}: not an integer (digits 0-9 only)")
+        value = int(text)
+        if not minimum <= value <= maximum:
+            raise argparse.ArgumentTypeError(f"{option} {value}: give an integer from {minimum} to {maximum}")
+        return value
+
+    parse.__name__ = option
+    return parse
+
+
 def _pair(option: str, minimum: int):
     def parse(text: str) -> tuple[int, int]:
-        m = re.fullmatch(r"\s*(-?\d+)\s*(?:[x×,]\s*(-?\d+)\s*)?", text)
+        m = SIZE.fullmatch(text)
         if not m:
             raise argparse.ArgumentTypeError(f"{text!r} is not a size: give N or HxW (integers)")
         h = int(m.group(1))
@@ -84,17 +105,20 @@ def make_parser() -> Parser:
     _add_geometry(render, pool=True)
     render.add_argument("--ceil-mode", action="store_true", help="pooling only")
     render.add_argument("--values", choices=VALUES, default="arange")
-    render.add_argument("--seed", type=int, default=0)
+    render.add_argument("--seed", type=_int("--seed", 0, MAX_SEED), default=0, help="for --values random")
     render.add_argument("--theme", choices=catalog.THEME_NAMES, default="light")
     render.add_argument("--strip", action="store_true", help="a PNG of every frame side by side")
-    render.add_argument("--frame", type=int, default=None, metavar="N",
+    render.add_argument("--frame", type=_int("--frame", 0, 10**6), default=None, metavar="N",
                         help="a PNG of step N (0 is the first) instead of the final frame")
     render.add_argument("-o", "--output", required=True, type=Path, metavar="PATH")
 
     build = sub.add_parser("build", help="render the whole catalog")
     build.add_argument("--out", type=Path, default=Path("build/figures"), metavar="DIR")
-    build.add_argument("--jobs", type=int, default=os.cpu_count() or 1, metavar="N")
+    build.add_argument("--jobs", type=_int("--jobs", 1, MAX_JOBS), default=os.cpu_count() or 1, metavar="N",
+                       help=f"processes (1 to {MAX_JOBS}; never more than there are figures to render)")
     build.add_argument("--only", nargs="+", default=None, metavar="NAME")
+    build.add_argument("--theme", choices=(*catalog.THEME_NAMES, "both"), default="both",
+                       help="the light or the dark variants, or both (default)")
 
     sub.add_parser("list", help="the catalog: name, kind, configuration")
     return parser
@@ -146,17 +170,17 @@ def _render(args) -> int:
     out: Path = args.output
     fmt = out.suffix.lower().lstrip(".")
     if fmt not in ("gif", "png"):
-        raise UsageError(f"-o {out}: the file name must end in .gif or .png")
+        raise UsageError(f"-o {_q(out)}: the file name must end in .gif or .png")
     if args.strip and fmt != "png":
-        raise UsageError(f"--strip: a frame strip is a PNG, but -o {out} ends in .{fmt}")
+        raise UsageError(f"--strip: a frame strip is a PNG, but -o {_q(out)} ends in .{fmt}")
     if args.frame is not None and fmt != "png":
-        raise UsageError(f"--frame {args.frame}: one frame is a PNG, but -o {out} ends in .{fmt}")
+        raise UsageError(f"--frame {args.frame}: one frame is a PNG, but -o {_q(out)} ends in .{fmt}")
     if args.frame is not None and args.strip:
         raise UsageError(f"--frame {args.frame}: a strip already shows every frame; give --strip or --frame")
-    if args.frame is not None and args.frame < 0:
-        raise UsageError(f"--frame {args.frame}: frames are numbered from 0")
+    if out.is_dir():
+        raise UsageError(f"-o {_q(out)}: is a folder; give a file name ending in .{fmt}")
     if not out.parent.is_dir():
-        raise UsageError(f"-o {out}: the folder {out.parent} does not exist")
+        raise UsageError(f"-o {_q(out)}: the folder {_q(out.parent)} does not exist")
     pooling = args.kind in ("max", "avg")
     stride = args.stride if args.stride is not None else (args.kernel if pooling else (1, 1))
     config = Config(args.kind, args.input, args.kernel, stride, args.padding, args.dilation,
@@ -167,21 +191,22 @@ def _render(args) -> int:
         raise UsageError(f"--frame {args.frame}: this figure has frames 0 to {steps - 1}")
     from . import cache  # imports torch only when it renders
 
-    source = cache.get(config, args.theme, fmt, args.strip, args.frame)
-    cache.write_atomic(out, source.read_bytes())
+    data = cache.load(config, args.theme, fmt, args.strip, args.frame)
+    cache.write_atomic(out, data)
     print(out)
     return 0
 
 
 def _build(args) -> int:
-    if args.jobs < 1:
-        raise UsageError(f"--jobs {args.jobs}: give at least 1")
     for name in args.only or ():
         if name not in catalog.BY_NAME:
-            raise UsageError(f"--only {name}: no figure of that name (see: {PROG} list)")
+            raise UsageError(f"--only {_q(name)}: no figure of that name (see: {PROG} list)")
+    if args.out.exists() and not args.out.is_dir():
+        raise UsageError(f"--out {_q(args.out)}: is a file, not a folder")
     from . import build
 
-    written = build.build(args.out, args.jobs, args.only, progress=sys.stderr.isatty())
+    themes = catalog.THEME_NAMES if args.theme == "both" else (args.theme,)
+    written = build.build(args.out, args.jobs, args.only, progress=sys.stderr.isatty(), themes=themes)
     total = sum(p.stat().st_size for p in written)
     print(f"{len(written)} figures in {args.out} ({total:,} bytes)")
     return 0
@@ -193,15 +218,40 @@ def _list(args) -> int:
     return 0
 
 
+def _q(value) -> str:
+    """A value as a message quotes it: on one line, whatever it holds."""
+    text = str(value)
+    return repr(text) if not text.isprintable() or not text or " " in text else text
+
+
+def _one_line(message: str) -> str:
+    """A message is one line: control characters (a newline inside a value) are escaped."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in message)
+
+
+def _system_error(err: OSError) -> str:
+    """One line for a failure of the system: the path, and what the system said."""
+    where = err.filename if err.filename is not None else "a file"
+    reason = err.strerror or err.__class__.__name__
+    return f"{_q(where)}: {reason}" + (f" (→ {_q(err.filename2)})" if err.filename2 else "")
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = make_parser()
     try:
         args = parser.parse_args(argv)
         return {"shape": _shape, "render": _render, "build": _build, "list": _list}[args.command](args)
     except (UsageError, ValueError) as err:
-        print(f"{PROG}: error: {err}", file=sys.stderr)
+        print(_one_line(f"{PROG}: error: {err}"), file=sys.stderr)
         return 2
+    except OSError as err:  # the system refused: a read-only folder, a full disk, a folder for a file
+        print(_one_line(f"{PROG}: error: {_system_error(err)}"), file=sys.stderr)
+        return 1
+    except MemoryError:
+        print(f"{PROG}: error: out of memory", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
+        print(f"{PROG}: interrupted; nothing half-written was left", file=sys.stderr)
         return 130
 
 

@@ -10,6 +10,7 @@ from . import arith
 KINDS = ("conv", "transposed", "max", "avg")
 VALUES = ("arange", "ones", "random")
 MAX_GRID = 32  # cells per axis of the grid a figure draws (padding and inserted zeros included)
+MAX_SEED = 2**64 - 1  # torch.Generator.manual_seed takes 0 … 2**64 − 1 (a negative seed is one of these)
 
 Pair = tuple[int, int]
 
@@ -35,6 +36,8 @@ class Config:
             raise ValueError(f"kind={self.kind!r}: kind must be one of {', '.join(KINDS)}")
         if self.values not in VALUES:
             raise ValueError(f"values={self.values!r}: values must be one of {', '.join(VALUES)}")
+        if isinstance(self.seed, bool) or not isinstance(self.seed, int) or not 0 <= self.seed <= MAX_SEED:
+            raise ValueError(f"seed={self.seed!r}: a seed is an integer from 0 to {MAX_SEED} (torch's range)")
         if self.kind != "transposed" and self.output_padding != (0, 0):
             raise ValueError(
                 f"output_padding={self.output_padding}: output_padding belongs to a transposed convolution"

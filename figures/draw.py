@@ -8,6 +8,10 @@ saved picture. Colours, sizes and fonts come from ``theme``.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+from typing import Iterator
+
+import matplotlib
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import LineCollection
@@ -52,6 +56,15 @@ def _is_block(cells, shape) -> bool:
 def _text_cells(*lines: str) -> float:
     """About how many cells wide the longest of ``lines`` is, at the label size."""
     return max(len(line) for line in lines) * 0.6 * th.LABEL_PT / 72 * th.DPI / th.CELL_PX
+
+
+@contextmanager
+def library_defaults() -> Iterator[None]:
+    """Draw with matplotlib's own defaults, whatever the user's matplotlibrc or style says (the
+    figures' bytes, and so the cache key, must not depend on them); restored afterwards."""
+    with matplotlib.rc_context():
+        matplotlib.rcdefaults()
+        yield
 
 
 def _canvas(width: float, height: float, theme: th.Theme):
@@ -219,11 +232,13 @@ class Renderer:
         self.fig.clear()
 
 
-def render(scene: Scene, theme: th.Theme) -> list[np.ndarray]:
-    """Every frame of ``scene`` in ``theme``, as RGB arrays of one size."""
+def render(scene: Scene, theme: th.Theme) -> Iterator[np.ndarray]:
+    """Every frame of ``scene`` in ``theme``, as RGB arrays of one size, one at a time (an
+    animation of a thousand steps is never all in memory)."""
     renderer = Renderer(scene, theme)
     try:
-        return [renderer.draw(frame) for frame in scene.frames]
+        for frame in scene.frames:
+            yield renderer.draw(frame)
     finally:
         renderer.close()
 
@@ -289,9 +304,10 @@ class StackRenderer:
         return np.asarray(self.canvas.buffer_rgba())[:, :, :3].copy()
 
 
-def render_stack(scene, theme: th.Theme) -> list[np.ndarray]:
+def render_stack(scene, theme: th.Theme) -> Iterator[np.ndarray]:
     renderer = StackRenderer(scene, theme)
-    return [renderer.draw(frame) for frame in scene.frames]
+    for frame in scene.frames:
+        yield renderer.draw(frame)
 
 
 def render_heat(scene, theme: th.Theme) -> list[np.ndarray]:
@@ -471,9 +487,10 @@ class PanelRenderer:
         return np.asarray(self.canvas.buffer_rgba())[:, :, :3].copy()
 
 
-def render_panels(scene, theme: th.Theme) -> list[np.ndarray]:
+def render_panels(scene, theme: th.Theme) -> Iterator[np.ndarray]:
     renderer = PanelRenderer(scene, theme)
     try:
-        return [renderer.draw(frame) for frame in scene.frames]
+        for frame in scene.frames:
+            yield renderer.draw(frame)
     finally:
         renderer.fig.clear()

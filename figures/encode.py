@@ -13,10 +13,10 @@ unchanged pixels.
 from __future__ import annotations
 
 import io
-from typing import Sequence
+from typing import Iterable, Optional, Sequence
 
 import numpy as np
-from PIL import Image
+from PIL import GifImagePlugin, Image
 
 # A figure's palette is its theme's 17 colours (every role's stroke and fill, text, lines,
 # hatches) and nothing else: the anti-aliased edges of the digits take the nearest of them. Each
@@ -71,29 +71,37 @@ def places(mask: np.ndarray) -> list[tuple[int, int, int, int]]:
     return sorted(out, key=lambda box: (box[2], box[0]))
 
 
+def _split(before: np.ndarray, after: np.ndarray, ms: int) -> list[tuple[np.ndarray, int]]:
+    """The pictures (and how long each shows) that take ``before`` to ``after`` in one step:
+    one sub-frame per place the step changes, in reading order, where that pays; else
+    ``after`` alone. The sub-frames' SUBFRAME_MS are taken from the step's own duration."""
+    differs = before != after
+    boxes = places(differs if differs.ndim == 2 else differs[..., 0] | differs[..., 1] | differs[..., 2])
+    # only where it pays (the places cover at most half of the one rectangle around them)
+    # and the step lasts long enough to give SUBFRAME_MS to each sub-frame
+    out = []
+    if 1 < len(boxes) <= MAX_PLACES and ms > SUBFRAME_MS * len(boxes):
+        around = (max(b[1] for b in boxes) - min(b[0] for b in boxes)) * (
+            max(b[3] for b in boxes) - min(b[2] for b in boxes))
+        if 2 * sum((b - t) * (r - l) for t, b, l, r in boxes) <= around:
+            partial = before.copy()
+            for t, b, l, r in boxes[:-1]:
+                partial[t:b, l:r] = after[t:b, l:r]
+                out.append((partial.copy(), SUBFRAME_MS))
+            ms -= SUBFRAME_MS * (len(boxes) - 1)
+    out.append((after, ms))
+    return out
+
+
 def split_steps(frames: Sequence[np.ndarray], durations: Sequence[int]) -> tuple[list[np.ndarray], list[int]]:
-    """Each step that changes places far apart becomes one sub-frame per place, in reading
-    order: all but the last show for SUBFRAME_MS, taken from the step's own duration, so every
-    frame of the input is still shown, as long as before in all, and the loop lasts as long.
-    ``frames`` are 2-D (palette indices) or 3-D (RGB) arrays of one shape."""
+    """Each step that changes places far apart becomes one sub-frame per place (``_split``):
+    every frame of the input is still shown, as long as before in all, and the loop lasts as
+    long. ``frames`` are 2-D (palette indices) or 3-D (RGB) arrays of one shape."""
     out, times = [frames[0]], [durations[0]]
     for before, after, ms in zip(frames, frames[1:], durations[1:]):
-        differs = before != after
-        boxes = places(differs if differs.ndim == 2 else differs[..., 0] | differs[..., 1] | differs[..., 2])
-        # only where it pays (the places cover at most half of the one rectangle around them)
-        # and the step lasts long enough to give SUBFRAME_MS to each sub-frame
-        if 1 < len(boxes) <= MAX_PLACES and ms > SUBFRAME_MS * len(boxes):
-            around = (max(b[1] for b in boxes) - min(b[0] for b in boxes)) * (
-                max(b[3] for b in boxes) - min(b[2] for b in boxes))
-            if 2 * sum((b - t) * (r - l) for t, b, l, r in boxes) <= around:
-                partial = before.copy()
-                for t, b, l, r in boxes[:-1]:
-                    partial[t:b, l:r] = after[t:b, l:r]
-                    out.append(partial.copy())
-                    times.append(SUBFRAME_MS)
-                ms -= SUBFRAME_MS * (len(boxes) - 1)
-        out.append(after)
-        times.append(ms)
+        for picture, t in _split(before, after, ms):
+            out.append(picture)
+            times.append(t)
     return out, times
 
 
@@ -116,42 +124,97 @@ def _palette(frames: Sequence[np.ndarray], reserved: Sequence[str] = ()) -> Imag
     order = np.lexsort((colours, -counts))
     frequent = colours[order][~np.isin(colours[order], fixed)][: max(0, PALETTE_COLOURS - len(fixed))]
     chosen = np.sort(np.concatenate([fixed, frequent]))
-    rgb = np.stack([(chosen >> 16) & 255, (chosen >> 8) & 255, chosen & 255], axis=1).astype(np.uint8)
+    return _palette_image(np.stack([(chosen >> 16) & 255, (chosen >> 8) & 255, chosen & 255], axis=1).astype(np.uint8))
+
+
+def _palette_image(rgb: np.ndarray) -> Image.Image:
     palette = Image.new("P", (1, 1))
     palette.putpalette(rgb.reshape(-1).tolist())
     return palette
 
 
-def gif(frames: Sequence[np.ndarray], durations: Sequence[int], reserved: Sequence[str] = ()) -> bytes:
-    """An endlessly looping GIF of the distinct frames, with per-frame durations in ms."""
-    if not frames:
-        raise ValueError("frames: a GIF needs at least one frame")
-    frames, durations = distinct(frames, durations)
-    palette = _palette(frames, reserved)
-    # each distinct frame is mapped to the palette once; sub-frames are cut from the indices
-    indices = [
-        np.asarray(Image.fromarray(f).quantize(palette=palette, dither=Image.Dither.NONE)) for f in frames
-    ]
-    indices, durations = split_steps(indices, durations)
-    images = []
-    for index in indices:
+def _reserved_palette(reserved: Sequence[str]) -> Image.Image:
+    """The palette of exactly the ``reserved`` colours, in the order of their values."""
+    chosen = sorted({int(c.lstrip("#"), 16) for c in reserved})
+    return _palette_image(np.array([((c >> 16) & 255, (c >> 8) & 255, c & 255) for c in chosen], np.uint8))
+
+
+class _GifWriter:
+    """Writes a looping GIF one frame at a time (Pillow encodes each frame's pixels): the first
+    frame whole, every later one as the rectangle that changed, unchanged pixels transparent.
+    Only the frame on screen is kept, never the whole animation."""
+
+    def __init__(self, palette: Image.Image):
+        colours = palette.getpalette()
+        self.colours = len(colours) // 3
+        self.transparent = self.colours  # the first free entry: no frame's pixel uses it
+        self.table = colours + colours[:3]  # an entry for the transparent index (never shown)
+        self.out = io.BytesIO()
+        self.shown: Optional[np.ndarray] = None
+
+    def _image(self, index: np.ndarray) -> Image.Image:
         image = Image.fromarray(index)
-        image.putpalette(palette.getpalette())
-        images.append(image)
-    buffer = io.BytesIO()
-    images[0].save(
-        buffer,
-        format="GIF",
-        save_all=True,
-        append_images=images[1:],
-        duration=list(durations),
-        loop=0,
-        # With one shared palette that has a free entry, optimize makes Pillow store each frame
-        # as the rectangle that changed, with unchanged pixels transparent (frame differencing).
-        optimize=True,
-        disposal=1,  # keep the previous frame under the next one
-    )
-    return buffer.getvalue()
+        image.putpalette(self.table)
+        return image
+
+    def add(self, index: np.ndarray, ms: int) -> None:
+        if self.shown is None:
+            image = self._image(index)
+            header, _ = GifImagePlugin.getheader(image, info={"loop": 0, "duration": ms})
+            self.out.write(b"".join(header))
+            self.out.write(b"".join(GifImagePlugin.getdata(image, (0, 0), duration=ms, disposal=1)))
+        else:
+            changed = index != self.shown
+            rows, cols = np.flatnonzero(changed.any(axis=1)), np.flatnonzero(changed.any(axis=0))
+            top, bottom, left, right = rows[0], rows[-1] + 1, cols[0], cols[-1] + 1
+            part = index[top:bottom, left:right].copy()
+            part[~changed[top:bottom, left:right]] = self.transparent
+            data = GifImagePlugin.getdata(self._image(part), (int(left), int(top)), duration=ms, disposal=1,
+                                          transparency=self.transparent)
+            self.out.write(b"".join(data))
+        self.shown = index
+
+    def close(self) -> bytes:
+        self.out.write(b";")
+        return self.out.getvalue()
+
+
+def gif(frames: Iterable[np.ndarray], durations: Iterable[int], reserved: Sequence[str] = ()) -> bytes:
+    """An endlessly looping GIF of the distinct frames, with per-frame durations in ms.
+
+    With a full palette of ``reserved`` colours (a theme's), the frames are encoded as they
+    come, one at a time (an animation of any length in the memory of a few frames); otherwise
+    the palette is computed from the frames, which are then all held first."""
+    if len(set(reserved)) >= PALETTE_COLOURS:
+        palette = _reserved_palette(reserved)
+    else:
+        frames = list(frames)
+        if not frames:
+            raise ValueError("frames: a GIF needs at least one frame")
+        palette = _palette(frames, reserved)
+    writer = _GifWriter(palette)
+    pending: Optional[list] = None  # [indices, ms] of a frame whose duration may still grow
+    for frame, ms in zip(frames, durations):
+        # each distinct frame is mapped to the palette once; sub-frames are cut from the indices
+        index = np.asarray(Image.fromarray(frame).quantize(palette=palette, dither=Image.Dither.NONE))
+        if pending is not None and np.array_equal(pending[0], index):
+            pending[1] += ms
+            continue
+        if pending is not None:
+            _emit(writer, *pending)
+        pending = [index, ms]
+    if pending is None:
+        raise ValueError("frames: a GIF needs at least one frame")
+    _emit(writer, *pending)
+    return writer.close()
+
+
+def _emit(writer: _GifWriter, index: np.ndarray, ms: int) -> None:
+    if writer.shown is None:
+        writer.add(index, ms)
+        return
+    for picture, t in _split(writer.shown, index, ms):
+        writer.add(picture, t)
 
 
 def png(frame: np.ndarray, reserved: Sequence[str] = (), palette: bool = True, colours: int = 0) -> bytes:
@@ -168,7 +231,37 @@ def png(frame: np.ndarray, reserved: Sequence[str] = (), palette: bool = True, c
     return buffer.getvalue()
 
 
-def strip(frames: Sequence[np.ndarray], columns: int = 4, gap: int = 8) -> np.ndarray:
+STRIP_COLUMNS = 4
+STRIP_GAP = 8
+# A strip is one image: at most this many pixels (64 megapixels, within what Pillow and image
+# viewers open without refusing it as a "decompression bomb", and about 200 MB while it is made)
+MAX_STRIP_PIXELS = 64_000_000
+
+
+def strip_size(n: int, height: int, width: int, columns: int = STRIP_COLUMNS, gap: int = STRIP_GAP) -> tuple[int, int]:
+    """(height, width) in pixels of a strip of ``n`` frames of ``height`` × ``width``."""
+    rows, cols = -(-n // columns), min(columns, n)
+    return rows * height + (rows - 1) * gap, cols * width + (cols - 1) * gap
+
+
+def strip_of(frames: Iterable[np.ndarray], durations: Sequence[int]) -> np.ndarray:
+    """The strip of the distinct frames of an animation, refused (ValueError, one line) as soon
+    as it would be larger than MAX_STRIP_PIXELS, before the rest is drawn."""
+    kept: list[np.ndarray] = []
+    for frame in frames:
+        if kept and np.array_equal(kept[-1], frame):
+            continue
+        kept.append(frame)
+        h, w = strip_size(len(kept), *frame.shape[:2])
+        if h * w > MAX_STRIP_PIXELS:
+            raise ValueError(  # the strip of one step fewer still fitted
+                f"--strip: this figure has {len(durations)} steps of {frame.shape[1]}×{frame.shape[0]} px, and a strip "
+                f"holds at most {MAX_STRIP_PIXELS:,} pixels ({len(kept) - 1} such steps); write a GIF, or one step "
+                f"with --frame N")
+    return strip(kept)
+
+
+def strip(frames: Sequence[np.ndarray], columns: int = STRIP_COLUMNS, gap: int = STRIP_GAP) -> np.ndarray:
     """The distinct frames side by side, ``columns`` to a row, on the first pixel's colour."""
     h, w, _ = frames[0].shape
     rows = -(-len(frames) // columns)

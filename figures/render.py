@@ -5,7 +5,10 @@ This is the only module that joins the layers; it imports torch (through experim
 
 from __future__ import annotations
 
-from typing import Optional, Union
+from collections import deque
+from contextlib import closing
+from itertools import islice
+from typing import Iterator, Optional, Union
 
 from . import draw, encode, experiments, growing, panels, scene
 from . import theme as themes
@@ -75,19 +78,29 @@ def figure_bytes(config: Config, theme: str = "light", fmt: str = "gif", strip: 
     full_colour = isinstance(sc, panels.PanelScene) and any(p.cmap or p.shade for p in sc.panels)
     if (full_colour or isinstance(sc, scene.HeatScene)) and fmt != "png":
         raise ValueError(f"format={fmt!r}: this figure is a still picture in full colour; write it as .png")
-    if isinstance(sc, scene.HeatScene):  # full colour: no palette banding
-        return encode.png(draw.render_heat(sc, t)[0], palette=False)
-    if full_colour:  # a palette of its own, 256 colours
-        return encode.png(draw.render_panels(sc, t)[-1], colours=256)
-    if isinstance(sc, panels.PanelScene):
-        frames = draw.render_panels(sc, t)
-    elif isinstance(sc, scene.StackScene):
-        frames = draw.render_stack(sc, t)
-    else:
-        frames = draw.render(sc, t)
-    if fmt == "gif":
-        return encode.gif(frames, [f.duration_ms for f in sc.frames], reserved=t.colours())
-    if strip:
-        kept, _ = encode.distinct(frames, [f.duration_ms for f in sc.frames])
-        return encode.png(encode.strip(kept), reserved=t.colours())
-    return encode.png(frames[-1 if frame is None else frame], reserved=t.colours())
+    with draw.library_defaults():
+        if isinstance(sc, scene.HeatScene):  # full colour: no palette banding
+            return encode.png(draw.render_heat(sc, t)[0], palette=False)
+        if full_colour:  # a palette of its own, 256 colours
+            return encode.png(_nth(draw.render_panels(sc, t), None), colours=256)
+        if isinstance(sc, panels.PanelScene):
+            frames = draw.render_panels(sc, t)
+        elif isinstance(sc, scene.StackScene):
+            frames = draw.render_stack(sc, t)
+        else:
+            frames = draw.render(sc, t)
+        # the frames are drawn one at a time as the encoder asks for them: never all in memory
+        with closing(frames):
+            durations = [f.duration_ms for f in sc.frames]
+            if fmt == "gif":
+                return encode.gif(frames, durations, reserved=t.colours())
+            if strip:
+                return encode.png(encode.strip_of(frames, durations), reserved=t.colours())
+            return encode.png(_nth(frames, frame), reserved=t.colours())
+
+
+def _nth(frames: Iterator, n: Optional[int]):
+    """Frame ``n`` of an iterator of frames (the last if ``n`` is None), drawing no further."""
+    if n is None:
+        return deque(frames, maxlen=1)[0]
+    return next(islice(frames, n, None))

@@ -5,7 +5,12 @@
     python scripts/build_site.py --offline  # → site-offline.zip, browsable from the file system
 
 The figures are rendered first, in parallel, into the cache; the two MkDocs builds (which run
-side by side) then only copy them.
+side by side) then only copy them. Both are always strict: a link to a missing page, figure or
+anchor fails the build, whatever the verbosity.
+
+The site folder is replaced only if a build made it: it must be absent, empty, or hold the
+marker file an earlier build wrote (MARKER). Anything else (``--site-dir docs``, ``--site-dir .``)
+is refused with one line and exit status 2, and nothing is touched.
 """
 
 from __future__ import annotations
@@ -25,28 +30,62 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 CONFIGS = {"en": "mkdocs.yml", "zh": "mkdocs.zh.yml"}
 QUIET = {"NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
+MARKER = ".convolution-visualized-site"  # written into every site folder a build makes
+
+
+class Refused(Exception):
+    """The build will not go on: one line, exit status 2, nothing touched."""
+
+
+def check_site_dir(site_dir: Path) -> None:
+    """Refuse a site folder that a build did not make (it would be deleted)."""
+    if site_dir.is_symlink() or (site_dir.exists() and not site_dir.is_dir()):
+        raise Refused(f"--site-dir {site_dir}: is not a folder; give a folder a build may replace")
+    real = site_dir.resolve()
+    if real == ROOT or real in ROOT.parents or ROOT / "docs" in (real, *real.parents):
+        raise Refused(f"--site-dir {site_dir}: holds the sources (or is inside docs/); a build would delete them")
+    if not site_dir.exists() or (site_dir / MARKER).is_file() or not any(site_dir.iterdir()):
+        return
+    raise Refused(f"--site-dir {site_dir}: is not empty and was not made by a build (it has no {MARKER}); "
+                  f"refusing to delete it: give an empty or new folder")
 
 
 def mkdocs(config: str, site_dir: Path, offline: bool = False) -> subprocess.CompletedProcess:
+    """One language's build, strict (never -q: MkDocs' --strict counts only warnings it prints)."""
     lang_dir = site_dir / ("zh" if "zh" in config else "en")
-    cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "-q", "-f", config,
+    cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "-f", config,
            "--site-dir", str(lang_dir)]
     env = {**os.environ, **QUIET, "OFFLINE": "true" if offline else "false"}
+    env.setdefault("SOURCE_DATE_EPOCH", source_date_epoch())
     return subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
+
+
+def source_date_epoch() -> str:
+    """The time of the checked-out commit (MkDocs stamps sitemap.xml.gz with it), so two builds
+    of one commit are byte-identical whatever the day; the epoch outside a git checkout."""
+    try:
+        out = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=ROOT, capture_output=True, text=True)
+        return out.stdout.strip() if out.returncode == 0 and out.stdout.strip().isdigit() else "0"
+    except OSError:
+        return "0"
 
 
 def build(site_dir: Path, offline: bool = False) -> dict:
     """Build into ``site_dir``; return the seconds each stage took."""
     sys.path.insert(0, str(ROOT))
     os.chdir(ROOT)
+    check_site_dir(site_dir)
     from figures import build as figure_build
 
     times = {}
     start = time.perf_counter()
     figure_build.ensure(jobs=os.cpu_count() or 1, progress=sys.stderr.isatty())
     times["figures"] = time.perf_counter() - start
+    check_site_dir(site_dir)  # again: it may have changed while the figures were rendered
     if site_dir.exists():
         shutil.rmtree(site_dir)
+    site_dir.mkdir(parents=True)
+    (site_dir / MARKER).write_text("made by scripts/build_site.py: the next build replaces this folder\n")
     start = time.perf_counter()
     with ThreadPoolExecutor(len(CONFIGS)) as pool:
         results = dict(zip(CONFIGS, pool.map(lambda c: mkdocs(c, site_dir, offline), CONFIGS.values())))
@@ -83,7 +122,7 @@ def main() -> None:
     if args.offline:
         offline_zip(args.zip.resolve())
         return
-    times = build(args.site_dir.resolve())
+    times = build(Path(os.path.abspath(args.site_dir)))
     print(f"site built in {args.site_dir}: figures {times['figures']:.1f} s, "
           f"both languages {times['mkdocs']:.1f} s")
     if args.serve:
@@ -96,5 +135,22 @@ def main() -> None:
                 pass
 
 
+def run() -> int:
+    """main(), with every failure as one line: a refusal (2), the system (1), Ctrl-C (130)."""
+    try:
+        main()
+    except Refused as err:
+        print(f"build_site: error: {err}", file=sys.stderr)
+        return 2
+    except OSError as err:
+        where = err.filename if err.filename is not None else "a file"
+        print(f"build_site: error: {where}: {err.strerror or err}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("build_site: interrupted", file=sys.stderr)
+        return 130
+    return 0
+
+
 if __name__ == "__main__":
-    main()
+    sys.exit(run())

@@ -5,52 +5,13 @@ import json
 import re
 import subprocess
 import sys
-from html.parser import HTMLParser
-from pathlib import Path
-from urllib.parse import unquote, urljoin, urlsplit
-
 
 from conftest import DOCS_BEFORE, docs_snapshot
 from figures import catalog
 from helpers import LANGS, ROOT
 
-RESOURCE_TAGS = {"img": "src", "script": "src", "link": "href", "source": "src", "iframe": "src"}
-
-
-class Page(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.ids, self.links, self.resources, self.imgs = set(), [], [], []
-
-    def handle_starttag(self, tag, attrs):
-        a = dict(attrs)
-        if "id" in a:
-            self.ids.add(a["id"])
-        if tag == "a" and a.get("name"):
-            self.ids.add(a["name"])
-        if tag == "a" and a.get("href"):
-            self.links.append(a["href"])
-        if tag in RESOURCE_TAGS and a.get(RESOURCE_TAGS[tag]):
-            if tag == "link" and a.get("rel") in ("canonical", "alternate"):
-                self.links.append(a["href"])
-            else:
-                self.resources.append(a[RESOURCE_TAGS[tag]])
-        if tag == "img":
-            self.imgs.append(a)
-
-
-def parsed(path: Path) -> Page:
-    page = Page()
-    page.feed(path.read_text(encoding="utf-8"))
-    return page
-
-
-def html_files(site):
-    return sorted(site.rglob("*.html"))
-
-
-def is_external(url: str) -> bool:
-    return bool(re.match(r"^[a-z][a-z0-9+.-]*:|^//", url, re.I))
+sys.path.insert(0, str(ROOT / "scripts"))
+from check_site import broken_links, external_resources, parsed  # noqa: E402
 
 
 def test_both_languages_and_the_root_page(site):
@@ -64,39 +25,28 @@ def test_both_languages_and_the_root_page(site):
 
 
 def test_every_local_link_anchor_and_image_resolves(site):
-    cache = {}
-    problems = []
-    for html in html_files(site):
-        page = cache.setdefault(html, parsed(html))
-        base = "/" + html.relative_to(site).as_posix()
-        for url in page.links + page.resources:
-            if is_external(url):
-                continue
-            parts = urlsplit(urljoin(base, url))
-            target = site / unquote(parts.path).lstrip("/")
-            if parts.path.endswith("/") or target.is_dir():
-                target = target / "index.html"
-            if not target.exists():
-                problems.append(f"{html.relative_to(site)}: {url} → missing {target.relative_to(site)}")
-                continue
-            if parts.fragment and target.suffix == ".html":
-                ids = cache.setdefault(target, parsed(target)).ids
-                if parts.fragment not in ids:
-                    problems.append(f"{html.relative_to(site)}: {url} → no anchor #{parts.fragment}")
-    assert problems == []
+    assert broken_links(site) == []
 
 
 def test_no_resource_from_another_host(site):
-    external = []
-    for html in html_files(site):
-        external += [f"{html.relative_to(site)}: {u}" for u in parsed(html).resources if is_external(u)]
-        text = html.read_text(encoding="utf-8")
-        assert "fonts.googleapis" not in text and "cdn.jsdelivr" not in text and "unpkg.com" not in text
-    assert external == []
-    for css in site.rglob("*.css"):
-        for url in re.findall(r"url\(([^)]+)\)", css.read_text(encoding="utf-8")):
-            url = url.strip("'\"")
-            assert url.startswith("data:") or not is_external(url), f"{css}: {url}"
+    assert external_resources(site) == []
+
+
+def test_check_site_finds_a_broken_link_anchor_and_image(site, tmp_path):
+    """The checker the Pages workflow runs before it deploys: it fails on each kind of breakage."""
+    import shutil
+
+    copy = tmp_path / "site"
+    shutil.copytree(site / "en" / "dilation", copy / "en" / "dilation")
+    page = copy / "en" / "dilation" / "index.html"
+    page.write_text('<a href="../missing/">x</a><a href="#no-such-anchor">y</a><img src="../figures/none.gif">',
+                    encoding="utf-8")
+    r = subprocess.run([sys.executable, "scripts/check_site.py", str(copy)], cwd=ROOT, capture_output=True, text=True)
+    assert r.returncode == 1
+    assert "missing en/missing/index.html" in r.stderr and "no anchor #no-such-anchor" in r.stderr
+    assert "figures/none.gif" in r.stderr
+    r = subprocess.run([sys.executable, "scripts/check_site.py", str(site)], cwd=ROOT, capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
 
 
 def test_figures_are_the_catalogs_with_alt_text(site):
@@ -121,8 +71,8 @@ def test_figures_match_the_cache(site):
 
     cached = dict(build.files())
     for lang in LANGS:
-        for name, path in cached.items():
-            assert (site / lang / "figures" / name).read_bytes() == path.read_bytes()
+        for name, data in cached.items():
+            assert (site / lang / "figures" / name).read_bytes() == data
 
 
 CLASSICS_BUDGET = catalog.CONV_ARITHMETIC_BYTES // 5  # 679,749: the issue's "680 KB", taken strictly
