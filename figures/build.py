@@ -10,6 +10,8 @@ import multiprocessing
 import os
 import signal
 import sys
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Iterable, Optional, Sequence
 
@@ -20,17 +22,25 @@ DEFAULT_OUT = Path("build/figures")
 
 def _render(task: tuple[catalog.Entry, str]) -> tuple[str, str, bytes]:
     entry, theme = task
-    return entry.name, theme, cache.load(entry.config(), theme, entry.fmt, frame=entry.frame)
+    return entry.name, theme, cache.render(entry.config(), theme, entry.fmt, frame=entry.frame)
+
+
+def _stop(signum, frame) -> None:
+    """A worker told to end (its parent ended, or stopped the build): now, leaving no temporary
+    file (an exception could be swallowed where the signal lands, so no unwinding)."""
+    cache.abandon_writes()
+    os._exit(128 + signum)
 
 
 def _worker_init(parent: int) -> None:
     """In each worker: end with the parent, leave Ctrl-C to the parent, one thread for torch."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent stops the workers itself
+    signal.signal(signal.SIGTERM, _stop)
     if sys.platform.startswith("linux"):
         import ctypes
 
-        PR_SET_PDEATHSIG = 1
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+        PR_SET_PDEATHSIG = 1  # the kernel sends SIGTERM to this process when its parent ends
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
     if os.getppid() != parent:  # the parent died before the line above
         os._exit(1)
     try:
@@ -70,17 +80,23 @@ def ensure(only: Optional[Sequence[str]] = None, jobs: int = 1, progress: bool =
             # biggest figures first, so that no process is left with a long one at the end
             missing.sort(key=lambda t: -_frames(t[0]))
             context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-            pool = context.Pool(jobs, initializer=_worker_init, initargs=(os.getpid(),))
+            pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_worker_init, initargs=(os.getpid(),))
             try:
-                for name, theme, data in pool.imap_unordered(_render, missing):
+                futures = {pool.submit(_render, task): task for task in missing}
+                for future in as_completed(futures):
+                    try:
+                        name, theme, data = future.result()
+                    except BrokenProcessPool:
+                        entry, theme = futures[future]
+                        raise RuntimeError(f"a worker process died (killed, or out of memory) while rendering "
+                                           f"{entry.name} ({theme})") from None
                     done[name, theme] = data
                     bar.update()
-                pool.close()
             except BaseException:  # Ctrl-C or a failure: stop every worker now, not after its figure
-                pool.terminate()
+                _terminate(pool)
                 raise
             finally:
-                pool.join()
+                pool.shutdown(wait=True, cancel_futures=True)
         else:
             for task in missing:
                 name, theme, data = _render(task)
@@ -89,6 +105,16 @@ def ensure(only: Optional[Sequence[str]] = None, jobs: int = 1, progress: bool =
     finally:
         bar.close()
     return done
+
+
+def _terminate(pool: ProcessPoolExecutor) -> None:
+    """End the pool's workers now (SIGTERM: each removes its temporary file and exits)."""
+    if hasattr(pool, "terminate_workers"):  # Python 3.14
+        pool.terminate_workers()
+        return
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        if process.is_alive():
+            process.terminate()
 
 
 def _frames(entry) -> int:

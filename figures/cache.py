@@ -5,8 +5,8 @@ shapes the pixels, and the versions of the libraries that encode them), so an un
 is never rendered twice, and any change to the engine renders it anew. The cache lives outside
 the docs folders (default ``.cache/figures``, or ``$FIGURES_CACHE``).
 
-Every entry ``KEY.gif`` has a record ``KEY.gif.sha256`` written after it: its key, its size and
-the SHA-256 of its bytes. An entry is used only if its record matches the bytes read (so an
+Every entry ``KEY.gif`` has a record ``KEY.gif.sha256`` written just before it: its name, its
+size and the SHA-256 of its bytes. An entry is used only if its record matches the bytes read (so an
 entry truncated, emptied, overwritten, with one byte flipped, swapped with another entry, or
 left without its record by a killed process is never served); a bad entry is reported in one
 line on stderr, rendered again and replaced. Files are written to a temporary name in the same
@@ -71,8 +71,10 @@ def write_atomic(target: Path, data: bytes) -> None:
     tmp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
+        _writing.add(tmp)
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     except OSError as err:  # name the file asked for, not the temporary one
+        _writing.discard(tmp)
         raise OSError(err.errno, err.strerror, str(target if err.filename == str(tmp) else err.filename)) from None
     try:
         with os.fdopen(fd, "wb") as f:
@@ -85,6 +87,17 @@ def write_atomic(target: Path, data: bytes) -> None:
         if isinstance(err, OSError):
             raise OSError(err.errno, err.strerror, str(target)) from None
         raise
+    finally:
+        _writing.discard(tmp)
+
+
+_writing: set[Path] = set()  # temporary files being written by this process
+
+
+def abandon_writes() -> None:
+    """Remove the temporary files this process is writing (before it is ended by a signal)."""
+    for tmp in list(_writing):
+        tmp.unlink(missing_ok=True)
 
 
 def _record(target: Path, data: bytes) -> str:
@@ -105,10 +118,11 @@ def check_directory() -> Path:
 
 
 def store(target: Path, data: bytes) -> None:
-    """Put ``data`` in the cache as ``target``: the entry first, then its record."""
+    """Put ``data`` in the cache as ``target``: its record first, then the entry (a process
+    killed between the two leaves a record without an entry: a figure simply not cached)."""
     try:
-        write_atomic(target, data)
         write_atomic(target.with_name(target.name + RECORD), _record(target, data).encode())
+        write_atomic(target, data)
     except OSError as err:
         raise _cache_error(err) from None
 
@@ -144,11 +158,15 @@ def load(config: Config, theme: str = "light", fmt: str = "gif", strip: bool = F
          frame: Optional[int] = None) -> bytes:
     """The bytes of a figure: from the cache if its entry is there and verified, else rendered
     (torch is imported only then) and stored."""
-    target = path(config, theme, fmt, strip, frame)
-    data = read(target)
-    if data is None:
-        from .render import figure_bytes
+    data = read(path(config, theme, fmt, strip, frame))
+    return render(config, theme, fmt, strip, frame) if data is None else data
 
-        data = figure_bytes(config, theme, fmt, strip, frame)
-        store(target, data)
+
+def render(config: Config, theme: str = "light", fmt: str = "gif", strip: bool = False,
+           frame: Optional[int] = None) -> bytes:
+    """Render a figure (torch is imported only now) and store it in the cache."""
+    from .render import figure_bytes
+
+    data = figure_bytes(config, theme, fmt, strip, frame)
+    store(path(config, theme, fmt, strip, frame), data)
     return data

@@ -250,6 +250,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     except MemoryError:
         print(f"{PROG}: error: out of memory", file=sys.stderr)
         return 1
+    except RuntimeError as err:  # a worker process died (killed by the system)
+        print(_one_line(f"{PROG}: error: {err}"), file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted; nothing half-written was left", file=sys.stderr)
         return 130

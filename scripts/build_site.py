@@ -146,6 +146,9 @@ def run() -> int:
         where = err.filename if err.filename is not None else "a file"
         print(f"build_site: error: {where}: {err.strerror or err}", file=sys.stderr)
         return 1
+    except (RuntimeError, ValueError, MemoryError) as err:  # a worker killed; a figure the engine refused
+        print(f"build_site: error: {err or 'out of memory'}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("build_site: interrupted", file=sys.stderr)
         return 130
