@@ -106,6 +106,35 @@ def page_bytes(site: Path, page: str) -> tuple[int, int, list[tuple[str, int]]] 
     return sum(s for _, s in sizes), len(sizes), sizes
 
 
+def largest(tmp: Path) -> tuple[float, float, int]:
+    """(seconds, peak resident MB, frames) of the largest configuration the CLI accepts: a
+    32×32 input and a 1×1 kernel, 1,024 steps of the largest frame, as a GIF."""
+    import resource
+
+    from figures.config import MAX_GRID
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    out = tmp / "largest.gif"
+    seconds = timed([sys.executable, "-m", "figures", "render", "conv", "--input", str(MAX_GRID), "--kernel", "1",
+                     "-o", str(out)], {"FIGURES_CACHE": str(tmp / "largest-cache")})
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # KB, the largest child so far
+    with Image.open(out) as im:
+        frames = im.n_frames
+    return seconds, peak / 1024 if peak > before else float("nan"), frames
+
+
+def verify_cost(cache_dir: Path) -> tuple[float, int, int]:
+    """(seconds, entries, bytes) to verify every entry of a full cache against its checksum,
+    as each warm build does (twice in a site build: once per language)."""
+    from figures import build as figure_build
+
+    os.environ["FIGURES_CACHE"] = str(cache_dir)
+    start = time.perf_counter()
+    cached = figure_build.ensure()
+    seconds = time.perf_counter() - start
+    return seconds, len(cached), sum(len(v) for v in cached.values())
+
+
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args):
         pass
@@ -136,6 +165,14 @@ def main() -> None:
         timed(build, env)  # warm the cache
         warm = [timed(build, env) for _ in range(3)]
         print(f"warm full site build (both languages): {statistics.median(warm):6.1f} s (median of 3)")
+        costs = [verify_cost(tmp / "site-cache") for _ in range(5)]
+        seconds, entries, size = sorted(costs)[2]
+        print(f"verify the cache (SHA-256 of {entries} entries, {size:,} bytes): {seconds * 1000:.0f} ms "
+              f"(median of 5; a site build does it once for the figures and once per language)")
+
+        seconds, peak, frames = largest(tmp)
+        print(f"largest accepted configuration (render conv --input 32 --kernel 1 -o big.gif, {frames} frames): "
+              f"{seconds:.1f} s, peak {peak:,.0f} MB resident")
 
         times = draw_times()
         print(f"draw one frame of the classics: median {statistics.median(times) * 1000:.1f} ms, "

@@ -29,4 +29,8 @@ def test_pages_workflow_builds_both_languages():
     script = "\n".join(step.get("run", "") for step in steps)
     assert "python scripts/build_site.py" in script and "--offline" in script
     assert any(step.get("uses", "").startswith("actions/upload-pages-artifact") for step in steps)
+    # nothing is deployed unless every link, anchor and image of the built site resolves
+    check = next(n for n, step in enumerate(steps) if "scripts/check_site.py site" in step.get("run", ""))
+    upload = next(n for n, step in enumerate(steps) if step.get("uses", "").startswith("actions/upload-pages"))
+    assert check < upload
     assert workflow["jobs"]["deploy"]["steps"][0]["uses"].startswith("actions/deploy-pages")

@@ -45,7 +45,8 @@ def test_check_site_finds_a_broken_link_anchor_and_image(site, tmp_path):
     assert r.returncode == 1
     assert "missing en/missing/index.html" in r.stderr and "no anchor #no-such-anchor" in r.stderr
     assert "figures/none.gif" in r.stderr
-    r = subprocess.run([sys.executable, "scripts/check_site.py", str(site)], cwd=ROOT, capture_output=True, text=True)
+    page.write_text('<h2 id="here">x</h2><a href="#here">y</a><a href="./">z</a>', encoding="utf-8")
+    r = subprocess.run([sys.executable, "scripts/check_site.py", str(copy)], cwd=ROOT, capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
 
 
