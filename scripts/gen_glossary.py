@@ -21,6 +21,7 @@ WORDS = {
             "**transposed convolution**, not \"deconvolution\": it does not undo a convolution."
         ),
         "symbol": "symbol",
+        "aliases": "Also called",
     },
     "zh": {
         "title": "术语表",
@@ -29,6 +30,7 @@ WORDS = {
             "请说**转置卷积**，不要说“反卷积”：它并不能把卷积还原回去。"
         ),
         "symbol": "符号",
+        "aliases": "也叫",
     },
 }[LANG]
 
@@ -43,6 +45,12 @@ for term in terms:
     lines.append("")
     lines.append(term[f"{LANG}_def"])
     lines.append("")
+    aliases = term.get(f"aliases_{LANG}") or {}
+    if aliases:
+        sep, (open_, close) = ("、", "（）") if LANG == "zh" else (", ", ("(", ")"))
+        named = [f"**{name}**" + (f"{open_}{note}{close}" if note else "") for name, note in aliases.items()]
+        lines.append(f"{WORDS['aliases']}{'：' if LANG == 'zh' else ': '}{sep.join(named)}")
+        lines.append("")
 
 with mkdocs_gen_files.open("glossary.md", "w", encoding="utf-8") as page:
     page.write("\n".join(lines))

@@ -81,3 +81,42 @@ def test_links_point_to_entries():
         for page in pages(lang):
             for tid in re.findall(r"\]\(glossary\.md#([\w-]+)\)", page.read_text(encoding="utf-8")):
                 assert tid in ids, f"{page}: glossary.md#{tid} has no entry"
+
+
+# Names readers arrive with, and variants that crept into the pages: the chapters use the
+# glossary's term (the glossary page explains the others). A name may be *mentioned* as a name,
+# inside “…” or *…*, as in 为什么“反卷积”是个错误的叫法.
+ZH_VARIANTS = {
+    "步长": "步幅", "汇聚层": "池化层", "扩张卷积": "空洞卷积", "膨胀卷积": "空洞卷积", "反卷积": "转置卷积",
+    "升采样": "上采样", "降采样": "下采样", "深度卷积": "逐通道卷积", "逐深度": "逐通道", "批次": "批量",
+    "跳距": "等效步幅",
+}
+
+
+@pytest.mark.parametrize("page", pages("zh"), ids=lambda p: p.name)
+def test_chinese_pages_use_the_glossary_term_not_a_variant(page):
+    text = prose(page.read_text(encoding="utf-8"))
+    found = []
+    for variant, term in ZH_VARIANTS.items():
+        for m in re.finditer(re.escape(variant), text):
+            if text[m.start() - 1: m.start()] + text[m.end(): m.end() + 1] in ("“”", "**"):
+                continue  # the name mentioned as a name
+            found.append(f"{variant} → {term}: …{text[max(0, m.start() - 12): m.end() + 12]}…")
+    assert found == []
+
+
+@pytest.mark.parametrize("page", pages("zh"), ids=lambda p: p.name)
+def test_chinese_prose_quotes_with_chinese_quotation_marks(page):
+    text = prose(page.read_text(encoding="utf-8"))
+    text = re.sub(r"\{[^}]*\}|<[^>]*>|\]\([^)]*\)", " ", text)  # attribute lists, HTML, link targets
+    assert '"' not in text, [text[max(0, i - 15): i + 15] for i in range(len(text)) if text[i] == '"'][:5]
+
+
+def test_every_alias_is_explained_on_the_glossary_page():
+    for term in TERMS:
+        for lang in LANGS:
+            for name, note in (term.get(f"aliases_{lang}") or {}).items():
+                assert name and name != term[lang] and isinstance(note, str)
+    zh_terms = {line.split()[0] for line in (DOCS / "zh_terms.txt").read_text(encoding="utf-8").splitlines() if line}
+    for term in TERMS:  # search keeps each Chinese alias as one word
+        assert set(term.get("aliases_zh") or {}) <= zh_terms, term["id"]
