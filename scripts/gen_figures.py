@@ -29,7 +29,9 @@ WORDS = {
             "Every figure of the site, generated from the figure catalog at build time. Each one is "
             "drawn from the tensors PyTorch produced; the command under it renders it again on your "
             "own machine (see [For instructors](instructors.md#customise)). Click a figure to open "
-            "the file; figures are licensed CC BY 4.0."
+            "the file; figures are licensed CC BY 4.0. The fifteen classic animations (the seven cases, their "
+            "transposes, and dilation) redraw those of Dumoulin and Visin's *A guide to convolution arithmetic for "
+            "deep learning* ([2016](references.md#dumoulin-2016)), with PyTorch's numbers in the cells."
         ),
         "light": "light", "dark": "dark", "config": "Configuration", "command": "Command",
         "used": "Used in", "unused": "not used on a page yet",
@@ -55,7 +57,9 @@ WORDS = {
         "intro": (
             "本站的每一张图，都在构建时由图目录生成，画的都是 PyTorch 真实算出的张量；每张图下面的命令可以"
             "在你自己的电脑上重新生成它（见[教师指南](instructors.md#customise)）。点击图片可打开原文件；"
-            "图片采用 CC BY 4.0 许可。"
+            "图片采用 CC BY 4.0 许可。十五个经典动画（七种情形、它们的转置，以及空洞卷积）按 Dumoulin 和 Visin 的"
+            "《A guide to convolution arithmetic for deep learning》（[2016](references.md#dumoulin-2016)）重画，"
+            "格子里是 PyTorch 算出的数。"
         ),
         "light": "浅色", "dark": "深色", "config": "配置", "command": "命令",
         "used": "用在", "unused": "尚未用在任何页面",

@@ -120,3 +120,31 @@ def test_every_alias_is_explained_on_the_glossary_page():
     zh_terms = {line.split()[0] for line in (DOCS / "zh_terms.txt").read_text(encoding="utf-8").splitlines() if line}
     for term in TERMS:  # search keeps each Chinese alias as one word
         assert set(term.get("aliases_zh") or {}) <= zh_terms, term["id"]
+
+
+REFERENCES = yaml.safe_load((DOCS / "references.yml").read_text(encoding="utf-8"))
+
+
+def test_every_reference_is_cited_by_a_chapter_in_both_languages_and_every_citation_resolves():
+    ids = {work["id"] for work in REFERENCES["works"]}
+    sections = {section["id"] for section in REFERENCES["sections"]}
+    assert len(ids) == len(REFERENCES["works"]) and all(w["section"] in sections for w in REFERENCES["works"])
+    for lang in LANGS:
+        cited = set()
+        for page in pages(lang):
+            for anchor in re.findall(r"\]\(references\.md#([\w-]+)\)", page.read_text(encoding="utf-8")):
+                assert anchor in ids, f"{page.name}: references.md#{anchor} is no entry"
+                cited.add(anchor)
+        assert cited == ids, f"{lang}: never cited: {sorted(ids - cited)}"
+    for work in REFERENCES["works"]:
+        assert work["en"] and work["zh"] and work["links"] and all(l["url"].startswith("https://") for l in work["links"])
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_citations_by_author_and_year_link_to_the_references(lang):
+    """"Shi et al., 2016", "Odena … (…, 2016)", "Shi 等，2016": the year is a link to the entry."""
+    for page in pages(lang):
+        text = prose(page.read_text(encoding="utf-8"))
+        for m in re.finditer(r"(?:et al\.,?|等，|Distill, |Distill，|Koltun, |Koltun，)\s*(\d{4})", text):
+            assert text[m.end(1): m.end(1) + 1] == "]" or text[m.start(1) - 1: m.start(1)] == "[", \
+                f"{page.name}: unlinked citation …{text[max(0, m.start() - 30): m.end() + 5]}…"
