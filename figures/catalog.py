@@ -50,12 +50,14 @@ class TraceEntry(_Named):
         extra = "" if theme == "light" else f" --theme {theme}"
         return f"python -m figures build --only {self.name}{extra}"
 
+    def params(self) -> str:
+        return "layers=" + ",".join(f"k{k}" + (f"s{s}" if s != 1 else "") + (f"d{d}" if d != 1 else "")
+                                    for k, s, d in zip(self.kernels, self.strides, self.dilations))
+
     def describe(self) -> str:
         shape = self.config().check()
-        layers = ",".join(f"k{k}" + (f"s{s}" if s != 1 else "") + (f"d{d}" if d != 1 else "")
-                          for k, s, d in zip(self.kernels, self.strides, self.dilations))
         size = f"{shape.input[0]}×{shape.input[1]} → {shape.output[0]}×{shape.output[1]}"
-        return f"{self.name:<40} {self.kind:<11} {'layers=' + layers:<24} {size}"
+        return f"{self.name:<40} {self.kind:<11} {self.params():<24} {size}"
 
 
 @dataclass(frozen=True)
@@ -86,9 +88,10 @@ class Entry(_Named):
             extra += f" --frame {self.frame}"
         return f"python -m figures render {self.config().options()}{extra} -o {self.filename(theme)}"
 
-    def describe(self) -> str:
+    def params(self) -> str:
+        """This figure's own configuration: ``i=2 k=3 s=2 p=0 a=0`` (for a transposed one, its
+        input is the output of the convolution it transposes)."""
         c = self.config()
-        shape = c.check()
         params = f"i={c.input[0]} k={self.k} s={self.s} p={self.p}"
         if self.d != 1:
             params += f" d={self.d}"
@@ -96,9 +99,19 @@ class Entry(_Named):
             params += f" a={c.output_padding[0]}"
         if self.ceil:
             params += " ceil"
+        return params
+
+    def transposes(self) -> Optional[str]:
+        """For a transposed figure, the convolution it transposes: ``i=5 k=3 s=2 p=0``."""
+        if self.kind != "transposed":
+            return None
+        return f"i={self.i} k={self.k} s={self.s} p={self.p}" + (f" d={self.d}" if self.d != 1 else "")
+
+    def describe(self) -> str:
+        shape = self.config().check()
         size = f"{shape.input[0]}×{shape.input[1]} → {shape.output[0]}×{shape.output[1]}"
-        of = f"  (transposes conv i={self.i} k={self.k} s={self.s} p={self.p})" if self.kind == "transposed" else ""
-        return f"{self.name:<40} {self.kind:<11} {params:<24} {size}{of}"
+        of = f"  (transposes conv {self.transposes()})" if self.kind == "transposed" else ""
+        return f"{self.name:<40} {self.kind:<11} {self.params():<24} {size}{of}"
 
 
 def _classic() -> list[Entry]:
@@ -145,9 +158,11 @@ class ErfEntry(_Named):
 
     command = TraceEntry.command
 
+    def params(self) -> str:
+        return "n=" + ",".join(map(str, self.shown))
+
     def describe(self) -> str:
-        shown = ",".join(map(str, self.shown))
-        return f"{self.name:<40} {self.kind:<11} {'n=' + shown:<24} {self.size}×{self.size} inputs"
+        return f"{self.name:<40} {self.kind:<11} {self.params():<24} {self.size}×{self.size} inputs"
 
 
 def _pooling() -> list[Entry]:
@@ -182,11 +197,13 @@ class PanelEntry(_Named):
 
     command = TraceEntry.command
 
+    def params(self) -> str:
+        return self.config().params()
+
     def describe(self) -> str:
-        config = self.config()
-        shape = config.check()
+        shape = self.config().check()
         size = f"{shape.input[0]}×{shape.input[1]} → {shape.output[0]}×{shape.output[1]}"
-        return f"{self.name:<40} {self.kind:<11} {config.params():<24} {size}"
+        return f"{self.name:<40} {self.kind:<11} {self.params():<24} {size}"
 
 
 def _chapters() -> list:

@@ -26,6 +26,7 @@ import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIGS = {"en": "mkdocs.yml", "zh": "mkdocs.zh.yml"}
@@ -95,8 +96,22 @@ def build(site_dir: Path, offline: bool = False) -> dict:
             sys.stderr.write(result.stdout + result.stderr)
             raise SystemExit(f"build_site: the {lang} build failed (see above)")
     for item in (ROOT / "docs" / "root").iterdir():
-        shutil.copy2(item, site_dir / item.name)
+        if item.name == "404.html":  # served for any wrong address: its links need the site's path
+            text = item.read_text(encoding="utf-8").replace("__BASE__", site_base(offline))
+            (site_dir / item.name).write_text(text, encoding="utf-8")
+        else:
+            shutil.copy2(item, site_dir / item.name)
     return times
+
+
+def site_base(offline: bool = False) -> str:
+    """The path of the site's root on its host ("/" locally, "/REPO/" on GitHub Pages), from the
+    English site address the Pages workflow sets (SITE_URL_EN, ending in /en/)."""
+    if offline:
+        return "./"
+    url = os.environ.get("SITE_URL_EN") or "http://127.0.0.1:8000/en/"
+    path = urlsplit(url).path.rstrip("/")
+    return (path[: -len("/en")] if path.endswith("/en") else path) + "/"
 
 
 def offline_zip(target: Path) -> None:

@@ -33,9 +33,10 @@ WORDS = {
             "transposes, and dilation) redraw those of Dumoulin and Visin's *A guide to convolution arithmetic for "
             "deep learning* ([2016](references.md#dumoulin-2016)), with PyTorch's numbers in the cells."
         ),
-        "light": "light", "dark": "dark", "config": "Configuration", "command": "Command",
+        "light": "light", "dark": "dark", "paren": " ({})", "config": "Configuration", "command": "Command",
         "used": "Used in", "unused": "not used on a page yet",
         "conv": "convolution", "transposed": "transposed convolution",
+        "transposes": "transposed convolution that takes the output of the convolution {conv} ({size}) back to its size",
         "trace": "one output cell traced back through a stack of convolutions",
         "max": "max pooling", "avg": "average pooling",
         "erf": "effective receptive field of stacks of 3×3 convolutions",
@@ -61,9 +62,10 @@ WORDS = {
             "《A guide to convolution arithmetic for deep learning》（[2016](references.md#dumoulin-2016)）重画，"
             "格子里是 PyTorch 算出的数。"
         ),
-        "light": "浅色", "dark": "深色", "config": "配置", "command": "命令",
+        "light": "浅色", "dark": "深色", "paren": "（{}）", "config": "配置", "command": "命令",
         "used": "用在", "unused": "尚未用在任何页面",
         "conv": "卷积", "transposed": "转置卷积",
+        "transposes": "转置卷积，把卷积 {conv}（{size}）的输出变回原来的尺寸",
         "trace": "沿一串卷积层逐层回溯一个输出格子",
         "max": "最大池化", "avg": "平均池化",
         "erf": "多层 3×3 卷积的有效感受野",
@@ -85,21 +87,23 @@ WORDS = {
 uses = figure_uses(Path(mkdocs_gen_files.config.docs_dir))
 lines = [f"# {WORDS['title']} {{#gallery}}", "", WORDS["intro"], ""]
 for entry in catalog.CATALOG:
-    described = entry.describe().split()
     config = entry.config()
     shape = config.check()
-    params = " ".join(word for word in described if "=" in word)
+    params = entry.params()
     size = f"{shape.input[0]}×{shape.input[1]} → {shape.output[0]}×{shape.output[1]}"
-    alt = WORDS["alt"].format(name=entry.name, kind=WORDS[entry.kind], params=params, size=size)
+    kind = WORDS[entry.kind]
+    if entry.kind == "transposed":  # which convolution it transposes, in words
+        conv = catalog.Entry(entry.name, "conv", entry.i, entry.k, entry.s, entry.p, entry.d).config().check()
+        kind = WORDS["transposes"].format(
+            conv=entry.transposes(), size=f"{conv.input[0]}×{conv.input[1]} → {conv.output[0]}×{conv.output[1]}")
+    alt = WORDS["alt"].format(name=entry.name, kind=kind, params=params, size=size)
     lines += [f"## {entry.name} {{#{entry.name}}}", "", '<div class="grid" markdown>', ""]
     for theme in catalog.THEME_NAMES:
         file = f"figures/{entry.filename(theme)}"
-        lines.append(f"[![{alt} ({WORDS[theme]})]({file}){{ loading=lazy }}]({file})")
+        lines.append(f"[![{alt}{WORDS['paren'].format(WORDS[theme])}]({file}){{ loading=lazy }}]({file})")
         lines.append("")
     lines += ["</div>", ""]
-    lines.append(f"- **{WORDS['config']}**: {WORDS[entry.kind]}, `{params}`, {size}")
-    if entry.kind == "transposed":
-        lines[-1] += f" (`conv i={entry.i} k={entry.k} s={entry.s} p={entry.p}`)"
+    lines.append(f"- **{WORDS['config']}**: {kind}, `{params}`, {size}")
     lines.append(f"- **{WORDS['command']}**: `{entry.command()}`")
     places = [f"[{title} · {section}]({page}#{anchor})" for page, title, section, anchor in uses.get(entry.name, [])]
     lines.append(f"- **{WORDS['used']}**: " + ("; ".join(places) if places else WORDS["unused"]))

@@ -40,7 +40,7 @@ for term in terms:
     lines.append(f"## {term[LANG]} {{#{term['id']}}}")
     lines.append("")
     other = f"{term[OTHER]}"
-    symbol = f" · {WORDS['symbol']} ${term['symbol']}$" if term.get("symbol") else ""
+    symbol = f" · {WORDS['symbol']} *{term['symbol']}*" if term.get("symbol") else ""  # italic, as in the formulas: no math renderer needed
     lines.append(f"*{other}*{symbol}")
     lines.append("")
     lines.append(term[f"{LANG}_def"])

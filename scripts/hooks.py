@@ -1,16 +1,33 @@
-"""MkDocs hooks (adapter): serve the offline build's web-worker shim from the site itself.
+"""MkDocs hooks (adapter): what the theme does not do for us, for either language build.
 
-Material's offline plugin makes the site browsable from the file system and, for search there,
-adds the iframe-worker shim from a CDN. No page of ours may load anything from a third-party
-host, so the offline build uses the copy in overrides/assets (MIT, by Material's author).
+- Interface strings in the page's language: the palette toggle and the heading permalinks take
+  their names from ``extra.ui`` (mkdocs.zh.yml gives the Chinese ones).
+- KaTeX only where there is math: its stylesheet and scripts are added to pages that have a
+  formula, and to no other page (a page without math loads 300 KB less).
+- Figures with their intrinsic size: every ``<img>`` of a figure gets its width and height, so
+  the page does not jump as figures load.
+- Search previews without raw LaTeX: formulas in the search index become readable text.
+- Chinese search: Material's search worker segments a query with the index's own words, but
+  never lets a word end at the end of the query (an off-by-one: "转置卷积" alone is cut into
+  "转置" and "卷"), so the built worker gets that one comparison fixed; the build fails if the
+  code it fixes is not there any more (a new Material version: check whether it is still needed).
+- Offline: the web-worker shim comes from the site itself, and the <link rel="alternate"> tags
+  that a browser would refuse from file:// are dropped.
 """
 
+import io
+import json
 import os
 import re
+from functools import lru_cache
+from pathlib import Path
 
+from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
+from mkdocs.utils import get_relative_url
 
 SHIM = "assets/javascripts/iframe-worker/shim.js"
+KATEX = ("assets/katex/katex.min.css", "assets/katex/katex.min.js", "assets/katex/auto-render.min.js")
 
 
 def offline() -> bool:
@@ -21,16 +38,137 @@ def offline() -> bool:
 def on_config(config):
     if offline():
         config.extra["polyfills"] = [SHIM]
+    ui = config.extra.get("ui", {})
+    for scheme in config.theme.get("palette") or []:
+        toggle = scheme.get("toggle", {})
+        if toggle.get("name") in ("dark", "light"):  # a role, named in the page's language
+            toggle["name"] = ui[f"{toggle['name']}_mode"]
+    config.mdx_configs.setdefault("toc", {})["permalink_title"] = ui["permalink"]
     return config
+
+
+@lru_cache(maxsize=1)
+def figure_sizes() -> dict:
+    """{file name: (width, height)} of every catalog figure (from the engine's verified cache)."""
+    from PIL import Image
+
+    from figures import build
+
+    sizes = {}
+    for name, data in build.files():
+        with Image.open(io.BytesIO(data)) as image:
+            sizes[name] = image.size
+    return sizes
+
+
+FIGURE_IMG = re.compile(r'<img\b(?P<attrs>[^>]*?\bsrc="(?P<src>[^"]*?figures/(?P<name>[^"/#?]+)[^"]*)"[^>]*?)(?P<end>\s*/?)>')
+
+
+def on_page_content(html, page, config, files):
+    """Every figure gets its intrinsic width and height (CSS scales it down to the column)."""
+    sizes = figure_sizes()
+
+    def sized(m):
+        size = sizes.get(m.group("name"))
+        if size is None or " width=" in m.group("attrs"):
+            return m.group(0)
+        return f'<img{m.group("attrs")} width="{size[0]}" height="{size[1]}"{m.group("end")}>'
+
+    return FIGURE_IMG.sub(sized, html)
+
+
+# {repository|the repository}, {offline-zip|the offline copy}: a link where the hosting workflow
+# gave the address (extra.repository, extra.offline_zip), the words alone where it did not.
+PLACE = re.compile(r"\{(repository|offline-zip)\|([^{}|]+)\}")
+
+
+def linked_places(markdown: str, page_url: str, extra: dict) -> str:
+    def link(m):
+        if m.group(1) == "repository":
+            target = extra.get("repository") or ""
+        else:
+            target = extra.get("offline_zip") or ""
+            target = get_relative_url(target, page_url) if target and not offline() else ""
+        if not target:
+            return m.group(2)
+        # the zip is put beside the site after the build: an HTML link, which MkDocs does not
+        # look for among the pages (the workflow's check_site.py checks it once the zip is there)
+        return f'<a href="{target}">{m.group(2)}</a>' if m.group(1) == "offline-zip" else f"[{m.group(2)}]({target})"
+
+    return PLACE.sub(link, markdown)
+
+
+def on_page_markdown(markdown, page, config, files):
+    return linked_places(markdown, page.url, config.extra)
 
 
 ALTERNATE_LINK = re.compile(r'\s*<link rel="alternate" href="[^"]*" hreflang="[^"]*">')
 
 
 def on_post_page(output, page, config):
-    """Offline, drop the <link rel="alternate"> tags: Material would fetch the other language's
-    sitemap.xml through them, which a browser refuses from file://. The language menu stays,
-    and site.js keeps the reader on the same page when it is used."""
+    """KaTeX on pages with math only; offline, no <link rel="alternate"> (Material would fetch
+    the other language's sitemap.xml through them, which a browser refuses from file://; the
+    language menu stays, and site.js keeps the reader on the same page when it is used)."""
+    if 'class="arithmatex"' in output:
+        css, *scripts = (get_relative_url(path, page.url) for path in KATEX)
+        output = output.replace("</head>", f'<link rel="stylesheet" href="{css}">\n</head>', 1)
+        tags = "".join(f'<script src="{src}"></script>' for src in scripts)
+        output = output.replace("</body>", tags + "\n</body>", 1)
     if offline():
-        return ALTERNATE_LINK.sub("", output)
+        output = ALTERNATE_LINK.sub("", output)
     return output
+
+
+# LaTeX → text for search previews: the commands our formulas use, then whatever is left.
+TEX_WORDS = {
+    r"\lfloor": "⌊", r"\rfloor": "⌋", r"\lceil": "⌈", r"\rceil": "⌉", r"\cdot": "·", r"\times": "×",
+    r"\le": "≤", r"\ge": "≥", r"\ne": "≠", r"\to": "→", r"\langle": "⟨", r"\rangle": "⟩", r"\top": "ᵀ",
+    r"\bmod": "mod", r"\max": "max", r"\min": "min", r"\ldots": "…", r"\dots": "…", r"\infty": "∞",
+    r"\sigma": "σ", r"\Delta": "Δ", r"\quad": " ", r"\qquad": " ", r"\,": " ", r"\;": " ", r"\!": "",
+    r"\left": "", r"\right": "", r"\in": "∈", r"\approx": "≈", r"\sum": "Σ", r"\prod": "Π", r"\sqrt": "√",
+}
+
+
+def tex_to_text(tex: str) -> str:
+    """A formula as a reader would read it aloud in plain text: ⌊(H + 2p − 1)/s⌋ + 1."""
+    text = tex
+    for _ in range(3):  # nested fractions
+        text = re.sub(r"\\d?frac\{([^{}]*)\}\{([^{}]*)\}", r"(\1)/(\2)", text)
+    text = re.sub(r"\\(?:text|operatorname|mathrm|mathbf|textbf)\{([^{}]*)\}", r"\1", text)
+    for command in sorted(TEX_WORDS, key=len, reverse=True):
+        after = r"(?![A-Za-z])" if command[-1].isalpha() else ""
+        text = re.sub(re.escape(command) + after, lambda m, w=TEX_WORDS[command]: w, text)
+    text = re.sub(r"\^\{?ᵀ\}?", "ᵀ", text)
+    text = re.sub(r"([_^])\{([^{}]{2,})\}", r"\1(\2)", text)  # r_{l-1} → r_(l-1)
+    text = re.sub(r"\\[A-Za-z]+", "", text)  # anything else: dropped, never shown raw
+    text = text.replace("{", "").replace("}", "").replace("\\", "").replace("-", "−")
+    return re.sub(r"\s+", " ", text).strip()
+
+
+MATH = re.compile(r"\\\((.*?)\\\)|\\\[(.*?)\\\]", re.DOTALL)
+
+
+# The one comparison fixed in Material's search worker: a query word may end at the query's end.
+SEGMENT_BUG = re.compile(r"for\(let (\w)=(\w)\+1;\1<(\w)\.length;\1\+\+\)\3\.slice\(\2,\1\)in ")
+
+
+@event_priority(-50)  # after the search plugin wrote its index, before the offline plugin reads it
+def on_post_build(config):
+    site = Path(config.site_dir)
+    index_file = site / "search" / "search_index.json"
+    if index_file.exists():
+        index = json.loads(index_file.read_text(encoding="utf-8"))
+        for doc in index["docs"]:
+            for field in ("title", "text"):
+                doc[field] = MATH.sub(lambda m: tex_to_text(m.group(1) or m.group(2)), doc[field])
+        index_file.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    workers = sorted((site / "assets" / "javascripts" / "workers").glob("search.*.min.js"))
+    for worker in workers:
+        code = worker.read_text(encoding="utf-8")
+        fixed, count = SEGMENT_BUG.subn(lambda m: m.group(0).replace(f"{m.group(1)}<", f"{m.group(1)}<=", 1), code)
+        if count != 1:
+            raise PluginError(f"hooks.py: {worker.name}: the query segmentation this hook fixes was found "
+                              f"{count} times (expected once); has Material changed it?")
+        worker.write_text(fixed, encoding="utf-8")
+    if not workers:
+        raise PluginError("hooks.py: no search worker in the built site to fix")

@@ -154,3 +154,92 @@ def test_published_anchors_never_disappear(site):
         assert gone == [], f"{lang}: published anchors that disappeared (courses link to them): {gone}"
         new = sorted(current - published)
         assert new == [], f"{lang}: new anchors; record them: python scripts/anchors.py site/en --record: {new}"
+
+
+def test_the_gallery_describes_a_transposed_figure_by_its_own_configuration(site):
+    """Its own parameters once, and the convolution it transposes once, in the page's language;
+    brackets balanced (no repeated fragment, no stray bracket)."""
+    words = {"en": "takes the output of the convolution", "zh": "把卷积"}
+    for lang in LANGS:
+        page = parsed(site / lang / "gallery" / "index.html")
+        for entry in (e for e in catalog.CATALOG if e.kind == "transposed"):
+            alts = [img["alt"] for img in page.imgs if f"/{entry.name}." in img["src"]]
+            assert len(alts) == 2, entry.name
+            for alt in alts:
+                comma, paren = (", ", " (") if lang == "en" else ("，", "（")
+                assert alt.count(entry.params() + comma) == 1, alt
+                assert alt.count(entry.transposes() + paren) == 1, alt
+                assert words[lang] in alt and alt.count("i=") == 2, alt
+                for pair in ("()", "（）"):
+                    assert alt.count(pair[0]) == alt.count(pair[1]), alt
+
+
+def test_every_figure_has_its_intrinsic_size(site):
+    """No layout shift: each figure's <img> says its pixel size before it loads."""
+    from PIL import Image
+
+    checked = 0
+    for lang in LANGS:
+        for html in (site / lang).rglob("*.html"):
+            for img in parsed(html).imgs:
+                if "figures/" not in img["src"]:
+                    continue
+                name = img["src"].split("figures/")[1].split("#")[0]
+                with Image.open(site / lang / "figures" / name) as im:
+                    assert (img.get("width"), img.get("height")) == (str(im.size[0]), str(im.size[1])), (html, name)
+                checked += 1
+    assert checked > 100
+
+
+def test_math_renderer_only_where_there_is_math(site):
+    for lang in LANGS:
+        for html in (site / lang).rglob("*.html"):
+            text = html.read_text(encoding="utf-8")
+            has_math = 'class="arithmatex"' in text
+            assert ("katex.min.js" in text) == has_math and ("katex.min.css" in text) == has_math, html
+        for page in ("gallery", "glossary", "instructors", "references"):
+            assert "katex" not in (site / lang / page / "index.html").read_text(encoding="utf-8")
+
+
+def test_search_previews_show_no_raw_latex(site):
+    for lang in LANGS:
+        index = json.loads((site / lang / "search" / "search_index.json").read_text(encoding="utf-8"))
+        text = " ".join(doc["title"] + " " + doc["text"] for doc in index["docs"])
+        assert "\\(" not in text and "\\[" not in text and "\\frac" not in text and "\\text" not in text
+        assert "⌊" in text  # the output-size formula, readable
+
+
+def test_the_chinese_site_has_no_english_interface_text(site):
+    english = ("Permanent link", "Dark mode", "Light mode", "Switch to", "Made with", "Copy to clipboard")
+    for html in (site / "zh").rglob("*.html"):
+        text = html.read_text(encoding="utf-8")
+        assert not [word for word in english if word in text], html
+    zh = (site / "zh" / "index.html").read_text(encoding="utf-8")
+    assert "本节链接" in (site / "zh" / "sliding-window" / "index.html").read_text(encoding="utf-8")
+    assert "切换到深色模式" in zh and "由 <a" in zh and "构建" in zh
+
+
+def test_a_wrong_address_gets_a_root_404_that_leads_home(site):
+    page = parsed(site / "404.html")
+    assert {"/zh/", "/en/"} <= set(page.links)  # absolute: a 404 is served at any depth
+    text = (site / "404.html").read_text(encoding="utf-8")
+    assert "页面不存在" in text and "Page not found" in text and "__BASE__" not in text
+
+
+def test_the_hosting_workflow_links_the_repository_and_the_offline_copy():
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import hooks
+
+    text = "With {repository|the repository}; {offline-zip|the offline copy}."
+    assert hooks.linked_places(text, "instructors/", {}) == "With the repository; the offline copy."
+    linked = hooks.linked_places(text, "instructors/", {"repository": "https://example.org/r",
+                                                       "offline_zip": "convolution-visualized-offline.zip"})
+    assert linked == ('With [the repository](https://example.org/r); '
+                      '<a href="../convolution-visualized-offline.zip">the offline copy</a>.')
+    for lang in LANGS:
+        assert "{repository|" in (ROOT / "docs" / lang / "instructors.md").read_text(encoding="utf-8")
+        assert "{offline-zip|" in (ROOT / "docs" / lang / "instructors.md").read_text(encoding="utf-8")
+    workflow = (ROOT / ".github" / "workflows" / "pages.yml").read_text(encoding="utf-8")
+    assert "REPO_URL: ${{ github.server_url }}/${{ github.repository }}" in workflow
+    assert "OFFLINE_ZIP: convolution-visualized-offline.zip" in workflow
+    assert "--zip site/convolution-visualized-offline.zip" in workflow

@@ -31,3 +31,20 @@ document.addEventListener(
   },
   true
 );
+
+// Copy button of a Python session (```pycon, whose prompts Pygments marks .gp): copy what a
+// reader would type, not the prompts and not the printed output. Material copies the text of the nearest [data-copy] ancestor when
+// there is one, so every session block gets its code as data-copy: the lines after ">>> " and
+// "... " (a prompt alone is an empty line); output and tracebacks are left out.
+function sessionCode(text) {
+  return text
+    .split("\n")
+    .filter(function (line) { return /^(>>>|\.\.\.)( |$)/.test(line); })
+    .map(function (line) { return line.slice(4); })
+    .join("\n");
+}
+document.addEventListener("DOMContentLoaded", function () {
+  document.querySelectorAll(".highlight pre > code").forEach(function (code) {
+    if (code.querySelector(".gp")) code.parentElement.setAttribute("data-copy", sessionCode(code.textContent));
+  });
+});
