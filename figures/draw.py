@@ -13,6 +13,7 @@ from typing import Iterator
 
 import matplotlib
 import numpy as np
+from matplotlib import patheffects
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
@@ -102,6 +103,15 @@ def _cell(xy, theme: th.Theme, fill: str, role: str = "", size=(1, 1), **kwargs)
     return patch
 
 
+def _digit_style(theme: th.Theme, role: str, fill: str) -> dict:
+    """A digit's colour, and in a hatched cell a halo of the cell's fill: the hatch never runs
+    through a digit, which stays readable against the fill (theme.TEXT_CONTRAST)."""
+    if role not in th.HATCH:
+        return {"color": theme.digit(role, fill)}
+    return {"color": theme.digit(role, fill),
+            "path_effects": [patheffects.withStroke(linewidth=th.HALO_LW, foreground=fill)]}
+
+
 def _outline(colour: str, width: float, size=(1, 1), **kwargs) -> Rectangle:
     """A crisp outline that moves from frame to frame (the footprint, the current cell)."""
     return Rectangle((0, 0), *size, fill=False, edgecolor=colour, linewidth=width, antialiased=False, **kwargs)
@@ -150,7 +160,7 @@ class Renderer:
     def _grid(self, key: str, grid: Grid, x0: float) -> None:
         t, ax = self.theme, self.ax
         rows, cols = grid.shape
-        ax.text(x0, self.top - 0.45, grid.label, ha="left", va="baseline", color=t.strong[grid.role],
+        ax.text(x0, self.top - 0.45, grid.label, ha="left", va="baseline", color=t.label[grid.role],
                 fontsize=th.LABEL_PT, fontweight="bold", family=th.FONT)
         size = _number_size(grid)
         for r in range(rows):
@@ -160,11 +170,10 @@ class Renderer:
                 patch = ax.add_patch(_cell((x0 + c, self.top + r), t, fill, role, zorder=1))
                 self.cell_patch[key, r, c] = patch
                 if grid.numbers:
-                    colour = t.muted if role in th.HATCH else t.text
                     text = "" if key == "output" else fmt(grid.values[r][c])
                     self.cell_text[key, r, c] = ax.text(
-                        x0 + c + 0.5, self.top + r + 0.53, text, ha="center", va="center", color=colour,
-                        fontsize=size, family=th.FONT, zorder=6,
+                        x0 + c + 0.5, self.top + r + 0.53, text, ha="center", va="center", fontsize=size,
+                        family=th.FONT, zorder=6, **_digit_style(t, role, fill),
                     )
 
     def _cell_xy(self, key: str, cell) -> tuple[float, float]:
@@ -267,7 +276,7 @@ class StackRenderer:
         self.ax = ax
         self.patches, self.texts, self.outlines = [], [], []
         for g, (grid, x0, y0) in enumerate(zip(scene.grids, self.x0, self.y0)):
-            ax.text(x0, y0 - 0.45, grid.label, ha="left", va="baseline", color=theme.strong[grid.role],
+            ax.text(x0, y0 - 0.45, grid.label, ha="left", va="baseline", color=theme.label[grid.role],
                     fontsize=th.LABEL_PT, fontweight="bold", family=th.FONT)
             size = _number_size(grid)
             rows, cols = grid.shape
@@ -397,7 +406,7 @@ class PanelRenderer:
                     continue
                 h, w = item.size
                 y0 = top + (tallest - h) / 2
-                ax.text(x, y0 - 0.45, item.grid.label, ha="left", va="baseline", color=theme.strong[item.grid.role],
+                ax.text(x, y0 - 0.45, item.grid.label, ha="left", va="baseline", color=theme.label[item.grid.role],
                         fontsize=th.LABEL_PT, fontweight="bold", family=th.FONT)
                 if item.cmap:
                     lo, hi = item.limits
@@ -433,12 +442,12 @@ class PanelRenderer:
                 fill = t.fill[role]
                 if shade is not None:
                     lo, hi = shade
-                    fill = th.mix(t.strong[role], t.background, 0.08 + 0.5 * (grid.values[r][c] - lo) / ((hi - lo) or 1))
+                    fill = th.mix(t.strong[role], t.background, th.shade(grid.values[r][c], lo, hi))
                 patches[r, c] = ax.add_patch(_cell((x0 + c, y0 + r), t, fill, role, zorder=1, animated=dynamic))
                 if grid.numbers:
                     texts[r, c] = ax.text(x0 + c + 0.5, y0 + r + 0.53, fmt(grid.values[r][c]), ha="center",
-                                          va="center", color=t.muted if role in th.HATCH else t.text,
-                                          fontsize=size, family=th.FONT, zorder=6, animated=dynamic)
+                                          va="center", fontsize=size, family=th.FONT, zorder=6, animated=dynamic,
+                                          **_digit_style(t, role, fill))
         window = ax.add_patch(_outline(t.strong["kernel"], th.FOOTPRINT_LW, visible=False, zorder=4, animated=True))
         cells = [ax.add_patch(_outline(t.strong["kernel"], th.FOOTPRINT_LW, visible=False, zorder=4, animated=True))
                  for _ in range(rows * cols)]

@@ -18,10 +18,12 @@ from typing import Iterable, Optional, Sequence
 import numpy as np
 from PIL import GifImagePlugin, Image
 
-# A figure's palette is its theme's 17 colours (every role's stroke and fill, text, lines,
-# hatches) and nothing else: the anti-aliased edges of the digits take the nearest of them. Each
-# extra shade costs bytes in every frame (14 more made the classics 7% larger).
+# A figure's palette is its theme's colours (every role's stroke, fill and label, text, lines,
+# hatches; 22 in the light theme, 18 in the dark) and nothing else: the anti-aliased edges of the
+# digits take the nearest of them. Each extra shade costs bytes in every frame (14 more made the
+# classics 7% larger). PALETTE_COLOURS is the size of a palette computed from the frames.
 PALETTE_COLOURS = 17
+MAX_COLOURS = 32  # a 5-bit colour table, one entry of which is the transparent index
 PALETTE_SAMPLES = 10  # frames that the palette is computed from
 # unchanged pixels (rows or columns) that separate two changed places of one step: more than the
 # one cell between the cells of a dilated footprint (so its outlines move as one), less than the
@@ -179,13 +181,17 @@ class _GifWriter:
         return self.out.getvalue()
 
 
-def gif(frames: Iterable[np.ndarray], durations: Iterable[int], reserved: Sequence[str] = ()) -> bytes:
+def gif(frames: Iterable[np.ndarray], durations: Iterable[int], reserved: Sequence[str] = (),
+        exact: bool = False) -> bytes:
     """An endlessly looping GIF of the distinct frames, with per-frame durations in ms.
 
-    With a full palette of ``reserved`` colours (a theme's), the frames are encoded as they
-    come, one at a time (an animation of any length in the memory of a few frames); otherwise
-    the palette is computed from the frames, which are then all held first."""
-    if len(set(reserved)) >= PALETTE_COLOURS:
+    With ``exact`` (a theme's colours: every colour the figure can contain) or a full palette of
+    ``reserved`` colours, the palette is known before any frame is drawn, and the frames are
+    encoded as they come, one at a time (an animation of any length in the memory of a few
+    frames); otherwise the palette is computed from the frames, which are then all held first."""
+    if exact and not 0 < len(set(reserved)) < MAX_COLOURS:
+        raise ValueError(f"reserved: an exact palette has 1 to {MAX_COLOURS - 1} colours, not {len(set(reserved))}")
+    if exact or len(set(reserved)) >= PALETTE_COLOURS:
         palette = _reserved_palette(reserved)
     else:
         frames = list(frames)

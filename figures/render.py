@@ -93,7 +93,7 @@ def figure_bytes(config: Config, theme: str = "light", fmt: str = "gif", strip: 
         with closing(frames):
             durations = [f.duration_ms for f in sc.frames]
             if fmt == "gif":
-                return encode.gif(frames, durations, reserved=t.colours())
+                return encode.gif(frames, durations, reserved=t.colours(), exact=True)
             if strip:
                 return encode.png(encode.strip_of(frames, durations), reserved=t.colours())
             return encode.png(_nth(frames, frame), reserved=t.colours())

@@ -42,9 +42,10 @@ class Visit:
     def __init__(self, browser, url, **context):
         self.context = browser.new_context(**context)
         self.page = self.context.new_page()
-        self.requests, self.errors = [], []
+        self.requests, self.errors, self.warnings = [], [], []
         self.page.on("request", lambda r: self.requests.append(r.url))
-        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else
+                     self.warnings.append(m.text) if m.type == "warning" else None)
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))
         self.page.on("requestfailed", lambda r: self.errors.append(f"failed: {r.url}"))
         self.page.goto(url, wait_until="networkidle")
@@ -100,6 +101,8 @@ def test_every_page_renders_without_errors_or_foreign_requests(browser, site, se
         broken = load_all_images(visit.page)
         assert broken == [], f"{url}: broken images {broken}"
         assert visit.errors == [], f"{url}: {visit.errors}"
+        katex = [w for w in visit.warnings if "LaTeX" in w or "KaTeX" in w or "strict mode" in w]
+        assert katex == [], f"{url}: KaTeX fell back: {katex}"
         assert visit.page.locator("h1").count() == 1
         foreign = [r for r in visit.requests if not (r.startswith(served) or r.startswith("data:"))]
         assert foreign == [], f"{url} requested another host: {foreign}"
@@ -203,3 +206,106 @@ def test_cheat_sheet_prints_on_one_page(browser, served, lang):
         assert page.evaluate("[...document.querySelectorAll('.arithmatex')].every(e => e.querySelector('.katex'))")
     finally:
         visit.close()
+
+
+# Each glossary term and common phrase finds its chapter first, highlighted as one phrase, typed
+# key by key or pasted (Material segments a Chinese query with the index's own words).
+CHINESE_TERMS = {
+    "转置卷积": "transposed", "输出尺寸": "sliding-window", "感受野": "receptive-field", "空洞卷积": "dilation",
+    "步幅": "sliding-window", "填充": "sliding-window", "棋盘伪影": "checkerboard", "输出填充": "output-padding",
+    "深度可分离卷积": "channels", "反卷积": "conv-matrix",
+}
+
+
+def open_search(page):
+    page.click("label.md-search__icon, .md-search__input")
+    page.wait_for_function(
+        f"{list(READY)}.includes(document.querySelector('.md-search-result__meta').textContent.trim())",
+        timeout=60000,
+    )
+
+
+def first_results(page, query):
+    """(page path, highlighted words, words marked missing) of the first result, once the
+    results for ``query`` are shown."""
+    page.wait_for_function(
+        "q => [...document.querySelectorAll('.md-search-result__item mark')].some(m => m.textContent === q)",
+        arg=query, timeout=20000)
+    href = page.eval_on_selector(".md-search-result__item > a", "a => decodeURIComponent(a.getAttribute('href'))")
+    marks = page.eval_on_selector_all(".md-search-result__item mark", "els => [...new Set(els.map(e => e.textContent))]")
+    missing = page.eval_on_selector_all(".md-search-result__item del", "els => els.map(e => e.textContent)")
+    return href, marks, missing
+
+
+@pytest.mark.parametrize("how", ["typed", "pasted"])
+def test_chinese_search_finds_phrases_first_in_their_chapter(browser, served, how):
+    visit = Visit(browser, f"{served}zh/", permissions=["clipboard-read", "clipboard-write"])
+    page = visit.page
+    open_search(page)
+    found = {}
+    for term, chapter in CHINESE_TERMS.items():
+        page.fill(".md-search__input", "")
+        if how == "typed":
+            page.type(".md-search__input", term, delay=30)
+        else:
+            page.evaluate("t => navigator.clipboard.writeText(t)", term)
+            page.focus(".md-search__input")
+            page.keyboard.press("Control+V")
+            page.press(".md-search__input", "End")
+        href, marks, missing = first_results(page, term)
+        found[term] = (href, marks, missing)
+        assert f"/zh/{chapter}/?h=" in href, (term, href)
+        assert marks == [term] and missing == [], (term, marks, missing)
+    # the chapter the first result opens highlights the phrase, not its characters
+    page.goto(f"{served}zh/transposed/?h=转置卷积", wait_until="load")
+    page.wait_for_selector("mark[data-md-highlight]", timeout=10000)
+    marks = page.eval_on_selector_all("mark[data-md-highlight]", "els => [...new Set(els.map(e => e.textContent))]")
+    assert marks == ["转置卷积"], marks
+    visit.close()
+
+
+def test_copy_button_copies_the_code_of_a_session(browser, served):
+    visit = Visit(browser, f"{served}en/pooling/", permissions=["clipboard-read", "clipboard-write"])
+    page = visit.page
+    block = page.locator(".highlight").filter(has_text="F.max_pool2d").first
+    block.hover()
+    block.locator("button[data-md-type=copy]").click()
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied.splitlines() == [
+        "import torch", "import torch.nn.functional as F", "x = torch.arange(1., 17).reshape(4, 4)", "x",
+        "x[0:2, 0:2].max(), x[0:2, 0:2].mean()", "F.max_pool2d(x[None, None], kernel_size=2)[0, 0]",
+        "F.avg_pool2d(x[None, None], kernel_size=2)[0, 0]"], copied
+    # a multi-line statement keeps its continuation lines, without their "... " prompts
+    codes = page.eval_on_selector_all(".highlight pre[data-copy]", "els => els.map(e => e.dataset.copy)")
+    assert codes and all(">>>" not in c and not c.startswith("...") for c in codes)
+    visit.close()
+    # its name is in the page's language
+    visit = Visit(browser, f"{served}zh/pooling/")
+    titles = visit.page.eval_on_selector_all("button[data-md-type=copy]", "els => [...new Set(els.map(b => b.title))]")
+    assert titles and all(re.search(r"[\u4e00-\u9fff]", t) for t in titles), titles
+    visit.close()
+
+
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_no_accessibility_violation_on_any_page(browser, site, served, scheme):
+    """axe-core, every WCAG 2.0/2.1/2.2 A and AA rule, on every page of both languages in both
+    palettes."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    options = {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]}
+    context = browser.new_context(color_scheme=scheme)
+    page = context.new_page()
+    found = {}
+    for url in page_urls(site, served):
+        page.goto(url, wait_until="load")
+        violations = axe.run(page, options=options).response["violations"]
+        if violations:
+            found[url.removeprefix(served)] = [
+                (v["id"], len(v["nodes"]), v["nodes"][0]["target"], v["nodes"][0].get("failureSummary", "")[:200])
+                for v in violations]
+    context.close()
+    assert found == {}, json.dumps(found, indent=1, ensure_ascii=False)

@@ -48,3 +48,13 @@ document.addEventListener("DOMContentLoaded", function () {
     if (code.querySelector(".gp")) code.parentElement.setAttribute("data-copy", sessionCode(code.textContent));
   });
 });
+
+// Search as the reader types in any way: Material reads the query on `keyup` only, but a Chinese
+// input method or a paste from the context menu changes the field with `input` events and no
+// key going up. Each such change is passed on as the keyup Material waits for.
+document.addEventListener("input", function (ev) {
+  var field = ev.target;
+  if (field instanceof HTMLInputElement && field.classList.contains("md-search__input")) {
+    field.dispatchEvent(new KeyboardEvent("keyup", { bubbles: true }));
+  }
+});
