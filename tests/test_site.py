@@ -243,3 +243,17 @@ def test_the_hosting_workflow_links_the_repository_and_the_offline_copy():
     assert "REPO_URL: ${{ github.server_url }}/${{ github.repository }}" in workflow
     assert "OFFLINE_ZIP: convolution-visualized-offline.zip" in workflow
     assert "--zip site/convolution-visualized-offline.zip" in workflow
+
+
+def test_no_list_item_rendered_as_a_paragraph(site):
+    """A list item after a code block needs a blank line; without it "- item" shows as text."""
+    broken = []
+    for html in site.rglob("*.html"):
+        text = html.read_text(encoding="utf-8")
+        broken += [f"{html.relative_to(site)}: {m.group(1)[:60]!r}" for m in PARAGRAPH.finditer(text)
+                   if re.search(r"(^|\n)- \S", m.group(1))]
+    assert broken == []
+
+
+PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.DOTALL)
+assert re.search(r"(^|\n)- \S", PARAGRAPH.search("<p><code>x</code> too.\n- <strong>Average</strong></p>").group(1))
