@@ -20,9 +20,24 @@ from . import cache, catalog
 DEFAULT_OUT = Path("build/figures")
 
 
-def _render(task: tuple[catalog.Entry, str]) -> tuple[str, str, bytes]:
+def _render(task: tuple[catalog.Entry, str]) -> dict[str, bytes]:
+    """{file name: bytes} of one figure in one theme: the figure, and an animation's step data."""
     entry, theme = task
-    return entry.name, theme, cache.render(entry.config(), theme, entry.fmt, frame=entry.frame)
+    made = {entry.filename(theme): cache.render(entry.config(), theme, entry.fmt, frame=entry.frame)}
+    for fmt in entry.outputs()[1:]:  # stored with the figure by the same rendering
+        made[entry.filename(theme, fmt)] = cache.load(entry.config(), theme, fmt)
+    return made
+
+
+def _cached(entry, theme: str) -> Optional[dict[str, bytes]]:
+    """{file name: verified bytes} of a figure in one theme, or None if any of its files is not cached."""
+    made = {}
+    for fmt in entry.outputs():
+        data = cache.read(cache.path(entry.config(), theme, fmt, frame=entry.frame if fmt == entry.fmt else None))
+        if data is None:
+            return None
+        made[entry.filename(theme, fmt)] = data
+    return made
 
 
 def _stop(signum, frame) -> None:
@@ -59,7 +74,8 @@ def tasks(only: Optional[Sequence[str]] = None, themes: Sequence[str] = catalog.
 
 def ensure(only: Optional[Sequence[str]] = None, jobs: int = 1, progress: bool = False,
            themes: Sequence[str] = catalog.THEME_NAMES) -> dict[tuple[str, str], bytes]:
-    """Make sure every figure is in the cache; return {(name, theme): its verified bytes}.
+    """Make sure every figure is in the cache; return {file name: its verified bytes} (an
+    animation also has its step data, ``NAME.steps.json``).
 
     Figures already cached (and verified) are not rendered again; the others are rendered by
     at most ``jobs`` processes (never more than there are figures to render).
@@ -68,11 +84,11 @@ def ensure(only: Optional[Sequence[str]] = None, jobs: int = 1, progress: bool =
     done = {}
     missing = []
     for entry, theme in todo:
-        data = cache.read(cache.path(entry.config(), theme, entry.fmt, frame=entry.frame))
-        if data is None:
+        made = _cached(entry, theme)
+        if made is None:
             missing.append((entry, theme))
         else:
-            done[entry.name, theme] = data
+            done.update(made)
     jobs = max(1, min(jobs, len(missing)))
     bar = _progress(len(todo), len(done), progress)
     try:
@@ -85,12 +101,11 @@ def ensure(only: Optional[Sequence[str]] = None, jobs: int = 1, progress: bool =
                 futures = {pool.submit(_render, task): task for task in missing}
                 for future in as_completed(futures):
                     try:
-                        name, theme, data = future.result()
+                        done.update(future.result())
                     except BrokenProcessPool:
                         entry, theme = futures[future]
                         raise RuntimeError(f"a worker process died (killed, or out of memory) while rendering "
                                            f"{entry.name} ({theme})") from None
-                    done[name, theme] = data
                     bar.update()
             except BaseException:  # Ctrl-C or a failure: stop every worker now, not after its figure
                 _terminate(pool)
@@ -99,8 +114,7 @@ def ensure(only: Optional[Sequence[str]] = None, jobs: int = 1, progress: bool =
                 pool.shutdown(wait=True, cancel_futures=True)
         else:
             for task in missing:
-                name, theme, data = _render(task)
-                done[name, theme] = data
+                done.update(_render(task))
                 bar.update()
     finally:
         bar.close()
@@ -133,13 +147,14 @@ def _progress(total: int, initial: int, enabled: bool):
 
 def build(out: Path = DEFAULT_OUT, jobs: int = 1, only: Optional[Sequence[str]] = None,
           progress: bool = False, themes: Sequence[str] = catalog.THEME_NAMES) -> list[Path]:
-    """Render into ``out``: ``NAME.gif`` for the light variant, ``NAME.dark.gif`` for the dark.
-    Each file is written whole under a temporary name and renamed: never a half-written one."""
+    """Render into ``out``: ``NAME.gif`` for the light variant, ``NAME.dark.gif`` for the dark, and
+    an animation's step data beside it (``NAME.steps.json``, ``NAME.dark.steps.json``). Each file
+    is written whole under a temporary name and renamed: never a half-written one."""
     out.mkdir(parents=True, exist_ok=True)
     cached = ensure(only, jobs, progress, themes)
     written = []
-    for (name, theme), data in sorted(cached.items()):
-        target = out / catalog.get(name).filename(theme)
+    for filename, data in sorted(cached.items()):
+        target = out / filename
         cache.write_atomic(target, data)
         written.append(target)
     return written
@@ -147,6 +162,4 @@ def build(out: Path = DEFAULT_OUT, jobs: int = 1, only: Optional[Sequence[str]] 
 
 def files(only: Optional[Iterable[str]] = None) -> Iterable[tuple[str, bytes]]:
     """(file name, verified bytes) of every figure, for an adapter that puts them into a site."""
-    cached = ensure(list(only) if only else None, jobs=os.cpu_count() or 1)
-    for (name, theme), data in sorted(cached.items()):
-        yield catalog.get(name).filename(theme), data
+    yield from sorted(ensure(list(only) if only else None, jobs=os.cpu_count() or 1).items())

@@ -27,7 +27,8 @@ from typing import Optional
 
 from .config import Config
 
-ENGINE_MODULES = ("arith", "config", "experiments", "growing", "scene", "panels", "draw", "theme", "encode", "render")
+ENGINE_MODULES = ("arith", "config", "experiments", "growing", "scene", "panels", "draw", "theme", "encode", "render",
+                  "steps")
 LIBRARIES = ("torch", "matplotlib", "pillow", "numpy")
 DEFAULT = Path(".cache/figures")
 RECORD = ".sha256"
@@ -164,9 +165,15 @@ def load(config: Config, theme: str = "light", fmt: str = "gif", strip: bool = F
 
 def render(config: Config, theme: str = "light", fmt: str = "gif", strip: bool = False,
            frame: Optional[int] = None) -> bytes:
-    """Render a figure (torch is imported only now) and store it in the cache."""
-    from .render import figure_bytes
+    """Render a figure (torch is imported only now) and store it in the cache. An animation's
+    GIF and its step data come from one drawing of the frames and are stored together."""
+    from .render import animation, figure_bytes
 
+    if fmt in ("gif", "json") and not strip and frame is None:
+        made = dict(zip(("gif", "json"), animation(config, theme)))
+        for kind, data in made.items():
+            store(path(config, theme, kind), data)
+        return made[fmt]
     data = figure_bytes(config, theme, fmt, strip, frame)
     store(path(config, theme, fmt, strip, frame), data)
     return data

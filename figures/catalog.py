@@ -26,8 +26,13 @@ class _Named:
     name: str
     fmt: str
 
-    def filename(self, theme: str = "light") -> str:
-        return f"{self.name}.{self.fmt}" if theme == "light" else f"{self.name}.{theme}.{self.fmt}"
+    def filename(self, theme: str = "light", fmt: str = "") -> str:
+        ext = {"json": "steps.json"}.get(fmt, fmt) or self.fmt
+        return f"{self.name}.{ext}" if theme == "light" else f"{self.name}.{theme}.{ext}"
+
+    def outputs(self) -> tuple[str, ...]:
+        """The formats this figure is published in: an animation also has its step data."""
+        return (self.fmt, "json") if self.fmt == "gif" else (self.fmt,)
 
 
 @dataclass(frozen=True)

@@ -153,6 +153,7 @@ class _GifWriter:
         self.table = colours + colours[:3]  # an entry for the transparent index (never shown)
         self.out = io.BytesIO()
         self.shown: Optional[np.ndarray] = None
+        self.count = 0  # frames written
 
     def _image(self, index: np.ndarray) -> Image.Image:
         image = Image.fromarray(index)
@@ -175,6 +176,7 @@ class _GifWriter:
                                           transparency=self.transparent)
             self.out.write(b"".join(data))
         self.shown = index
+        self.count += 1
 
     def close(self) -> bytes:
         self.out.write(b";")
@@ -182,13 +184,15 @@ class _GifWriter:
 
 
 def gif(frames: Iterable[np.ndarray], durations: Iterable[int], reserved: Sequence[str] = (),
-        exact: bool = False) -> bytes:
+        exact: bool = False, shown_by: Optional[list] = None) -> bytes:
     """An endlessly looping GIF of the distinct frames, with per-frame durations in ms.
 
     With ``exact`` (a theme's colours: every colour the figure can contain) or a full palette of
     ``reserved`` colours, the palette is known before any frame is drawn, and the frames are
     encoded as they come, one at a time (an animation of any length in the memory of a few
-    frames); otherwise the palette is computed from the frames, which are then all held first."""
+    frames); otherwise the palette is computed from the frames, which are then all held first.
+    ``shown_by``, if given, receives for every input frame the index of the GIF frame that shows
+    it complete (the last of its sub-frames; merged identical frames share one)."""
     if exact and not 0 < len(set(reserved)) < MAX_COLOURS:
         raise ValueError(f"reserved: an exact palette has 1 to {MAX_COLOURS - 1} colours, not {len(set(reserved))}")
     if exact or len(set(reserved)) >= PALETTE_COLOURS:
@@ -199,19 +203,23 @@ def gif(frames: Iterable[np.ndarray], durations: Iterable[int], reserved: Sequen
             raise ValueError("frames: a GIF needs at least one frame")
         palette = _palette(frames, reserved)
     writer = _GifWriter(palette)
-    pending: Optional[list] = None  # [indices, ms] of a frame whose duration may still grow
+    shown = shown_by if shown_by is not None else []
+    pending: Optional[list] = None  # [indices, ms, input frames] of a frame whose duration may still grow
     for frame, ms in zip(frames, durations):
         # each distinct frame is mapped to the palette once; sub-frames are cut from the indices
         index = np.asarray(Image.fromarray(frame).quantize(palette=palette, dither=Image.Dither.NONE))
         if pending is not None and np.array_equal(pending[0], index):
             pending[1] += ms
+            pending[2] += 1
             continue
         if pending is not None:
-            _emit(writer, *pending)
-        pending = [index, ms]
+            _emit(writer, pending[0], pending[1])
+            shown += [writer.count - 1] * pending[2]
+        pending = [index, ms, 1]
     if pending is None:
         raise ValueError("frames: a GIF needs at least one frame")
-    _emit(writer, *pending)
+    _emit(writer, pending[0], pending[1])
+    shown += [writer.count - 1] * pending[2]
     return writer.close()
 
 

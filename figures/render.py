@@ -5,12 +5,15 @@ This is the only module that joins the layers; it imports torch (through experim
 
 from __future__ import annotations
 
+import io
 from collections import deque
 from contextlib import closing
 from itertools import islice
 from typing import Iterator, Optional, Union
 
-from . import draw, encode, experiments, growing, panels, scene
+from PIL import Image
+
+from . import draw, encode, experiments, growing, panels, scene, steps
 from . import theme as themes
 from .config import Config, ErfConfig, PanelConfig, TraceConfig
 
@@ -31,7 +34,7 @@ PANELS = {  # panel figure → its experiment and scene builder
     "encoder-decoder": lambda: panels.encoder_decoder_scene(growing.record_encoder_decoder()),
 }
 
-FORMATS = ("gif", "png")
+FORMATS = ("gif", "png", "json")  # json: the step data of an animation (figures.steps)
 
 
 def scene_for(config: Union[Config, TraceConfig, ErfConfig, PanelConfig]):
@@ -63,9 +66,21 @@ def scene_for(config: Union[Config, TraceConfig, ErfConfig, PanelConfig]):
 def figure_bytes(config: Config, theme: str = "light", fmt: str = "gif", strip: bool = False,
                  frame: Optional[int] = None) -> bytes:
     """The encoded figure: a GIF of every frame, or a PNG of the final frame, of frame number
-    ``frame`` (0 is the first step), or of every distinct frame side by side (``strip``)."""
+    ``frame`` (0 is the first step), or of every distinct frame side by side (``strip``); or, as
+    ``json``, an animation's step data (``figures.steps``)."""
+    return _figure(config, theme, fmt, strip, frame)[fmt]
+
+
+def animation(config: Config, theme: str = "light") -> tuple[bytes, bytes]:
+    """An animated figure's GIF and its step data (JSON bytes), from one drawing of its frames."""
+    made = _figure(config, theme, "gif")
+    return made["gif"], made["json"]
+
+
+def _figure(config: Config, theme: str, fmt: str, strip: bool = False, frame: Optional[int] = None) -> dict:
+    """{format: bytes}: the one asked for, and for an animation both its GIF and its step data."""
     if fmt not in FORMATS:
-        raise ValueError(f"format={fmt!r}: figures are written as .gif or .png")
+        raise ValueError(f"format={fmt!r}: figures are written as .gif or .png (or .json: an animation's steps)")
     if (strip or frame is not None) and fmt != "png":
         raise ValueError(f"{'--strip' if strip else '--frame'}: gives a PNG; give an output path ending in .png")
     if strip and frame is not None:
@@ -80,9 +95,9 @@ def figure_bytes(config: Config, theme: str = "light", fmt: str = "gif", strip: 
         raise ValueError(f"format={fmt!r}: this figure is a still picture in full colour; write it as .png")
     with draw.library_defaults():
         if isinstance(sc, scene.HeatScene):  # full colour: no palette banding
-            return encode.png(draw.render_heat(sc, t)[0], palette=False)
+            return {fmt: encode.png(draw.render_heat(sc, t)[0], palette=False)}
         if full_colour:  # a palette of its own, 256 colours
-            return encode.png(_nth(draw.render_panels(sc, t), None), colours=256)
+            return {fmt: encode.png(_nth(draw.render_panels(sc, t), None), colours=256)}
         if isinstance(sc, panels.PanelScene):
             frames = draw.render_panels(sc, t)
         elif isinstance(sc, scene.StackScene):
@@ -92,11 +107,15 @@ def figure_bytes(config: Config, theme: str = "light", fmt: str = "gif", strip: 
         # the frames are drawn one at a time as the encoder asks for them: never all in memory
         with closing(frames):
             durations = [f.duration_ms for f in sc.frames]
-            if fmt == "gif":
-                return encode.gif(frames, durations, reserved=t.colours(), exact=True)
+            if fmt in ("gif", "json"):
+                shown_by: list = []
+                data = encode.gif(frames, durations, reserved=t.colours(), exact=True, shown_by=shown_by)
+                with Image.open(io.BytesIO(data)) as image:
+                    size = image.size
+                return {"gif": data, "json": steps.dumps(steps.step_data(sc, config.kind, shown_by, size))}
             if strip:
-                return encode.png(encode.strip_of(frames, durations), reserved=t.colours())
-            return encode.png(_nth(frames, frame), reserved=t.colours())
+                return {fmt: encode.png(encode.strip_of(frames, durations), reserved=t.colours())}
+            return {fmt: encode.png(_nth(frames, frame), reserved=t.colours())}
 
 
 def _nth(frames: Iterator, n: Optional[int]):

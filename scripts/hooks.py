@@ -56,6 +56,8 @@ def figure_sizes() -> dict:
 
     sizes = {}
     for name, data in build.files():
+        if name.endswith(".json"):  # an animation's step data
+            continue
         with Image.open(io.BytesIO(data)) as image:
             sizes[name] = image.size
     return sizes

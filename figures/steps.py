@@ -1,0 +1,94 @@
+"""Step data: the numbers of every step of an animation, exported beside its GIF.
+
+For each step of a scene (one output cell, one layer, one panel state), which GIF frame shows it
+complete (the encoder may write a step as several short sub-frames; a player stops only on the
+last), how long it shows, and what it computed, with the values torch produced:
+
+- convolution and transposed convolution: the output cell, its value, and the window as
+  (input value, weight) pairs in the kernel's reading order (for a transposed convolution, on the
+  zero-inserted and padded grid, with the flipped kernel the figure shows);
+- pooling: the output cell, its value, the operation, and the window's values (a max pooling's
+  padding is −∞ to torch and is left out; an average pooling counts it as 0);
+- a receptive-field trace: the map reached so far and the rows and columns traced on it;
+- a panel figure: the step and its duration.
+
+Plain data (no torch, no matplotlib): the scenes already hold torch's numbers. A player prints
+them in the page's language; it never computes them.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Sequence
+
+from .scene import Scene, StackScene
+
+VERSION = 1
+
+
+def _number(value: float):
+    """An integer-valued float as an int (JSON without "4.0"), anything else rounded to 6 places."""
+    return int(value) if float(value).is_integer() else round(float(value), 6)
+
+
+def _grid_steps(scene: Scene, kind: str) -> list[dict]:
+    rows, cols = scene.kernel.shape
+    steps = []
+    for frame in scene.frames:
+        if frame.current is None:
+            steps.append({"ms": frame.duration_ms, "out": None})
+            continue
+        r, c = frame.current
+        step = {"ms": frame.duration_ms, "out": [r, c], "value": _number(scene.output.values[r][c])}
+        values = [scene.input.values[i][j] for i, j in frame.footprint]
+        if kind in ("max", "avg"):
+            roles = [scene.input.cells[i][j] for i, j in frame.footprint]
+            kept = [v for v, role in zip(values, roles) if kind == "avg" or role != "pad"]
+            step.update(op=kind, window=[_number(v) for v in kept], count=len(values))
+        else:
+            weights = [scene.kernel.values[i][j] for i in range(rows) for j in range(cols)]
+            step["window"] = [[_number(x), _number(w)] for x, w in zip(values, weights)]
+        steps.append(step)
+    return steps
+
+
+def _trace_steps(scene: StackScene) -> list[dict]:
+    steps = []
+    for frame in scene.frames:
+        reached = max((n for n, cells in enumerate(frame.traced) if cells), default=None)
+        deepest = min((n for n, cells in enumerate(frame.traced) if cells), default=None)
+        step = {"ms": frame.duration_ms}
+        if deepest is not None:
+            cells = frame.traced[deepest]
+            step.update(map=deepest, label=scene.grids[deepest].label.split()[0],
+                        rows=[min(r for r, _ in cells), max(r for r, _ in cells)],
+                        cols=[min(c for _, c in cells), max(c for _, c in cells)],
+                        cells=len(cells), start=reached)
+        steps.append(step)
+    return steps
+
+
+def step_data(scene, kind: str, gif_frames: Sequence[int], size: Sequence[int]) -> dict:
+    """The step data of ``scene`` (a figure of ``kind``), its steps shown completely by the GIF
+    frames ``gif_frames`` (one per scene frame, from the encoder), ``size`` = (width, height)."""
+    if isinstance(scene, StackScene):
+        steps = _trace_steps(scene)
+    elif isinstance(scene, Scene):
+        steps = _grid_steps(scene, kind)
+    else:  # a panel figure
+        steps = [{"ms": frame.duration_ms} for frame in scene.frames]
+    if len(gif_frames) != len(steps):
+        raise ValueError(f"{kind}: {len(steps)} steps but {len(gif_frames)} GIF frame indices")
+    # consecutive identical frames are merged by the encoder: they are one step to the reader
+    merged: list[dict] = []
+    for step, frame in zip(steps, gif_frames):
+        if merged and merged[-1]["gif_frame"] == frame:
+            merged[-1]["ms"] += step["ms"]
+            continue
+        merged.append({"gif_frame": frame, **step})
+    return {"version": VERSION, "kind": kind, "size": list(size), "steps": merged}
+
+
+def dumps(data: dict) -> bytes:
+    """Deterministic bytes (sorted keys, no spaces)."""
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()

@@ -1,0 +1,103 @@
+"""The step data exported beside every animation: each step's numbers are torch's (computed here
+again with torch, independently of the scene), and each step points at the GIF frame that shows
+it complete, never at one of the encoder's short sub-frames."""
+
+import io
+import json
+
+import numpy as np
+import pytest
+import torch
+import torch.nn.functional as F
+from PIL import Image
+
+from figures import build, catalog, draw, encode, experiments, render, theme
+
+ANIMATIONS = [e for e in catalog.CATALOG if e.fmt == "gif"]
+
+
+@pytest.fixture(scope="module")
+def published():
+    return dict(build.files([e.name for e in ANIMATIONS]))
+
+
+def torch_output(entry) -> torch.Tensor:
+    """The output torch computes for a convolution, transposed convolution or pooling entry."""
+    c = entry.config()
+    x, w = experiments.make_values(c.values, c.input, c.kernel, c.seed)
+    x, w = x[None, None], w[None, None]
+    if c.kind == "conv":
+        return F.conv2d(x, w, stride=c.stride, padding=c.padding, dilation=c.dilation)[0, 0]
+    if c.kind == "transposed":
+        return F.conv_transpose2d(x, w, stride=c.stride, padding=c.padding, dilation=c.dilation,
+                                  output_padding=c.output_padding)[0, 0]
+    if c.kind == "max":
+        return F.max_pool2d(x, c.kernel, c.stride, c.padding, c.dilation, ceil_mode=c.ceil_mode)[0, 0]
+    return F.avg_pool2d(x, c.kernel, c.stride, c.padding, ceil_mode=c.ceil_mode)[0, 0]
+
+
+@pytest.mark.parametrize("entry", [e for e in ANIMATIONS if e.kind in ("conv", "transposed", "max", "avg")],
+                         ids=lambda e: e.name)
+def test_every_step_holds_torchs_numbers(entry, published):
+    expected = torch_output(entry)
+    for theme_name in catalog.THEME_NAMES:
+        data = json.loads(published[entry.filename(theme_name, "json")])
+        assert data["kind"] == entry.kind
+        cells = [s for s in data["steps"] if s["out"] is not None]
+        assert len(cells) == expected.numel()  # one step per output cell, in reading order
+        for n, step in enumerate(cells):
+            r, c = step["out"]
+            assert (r, c) == divmod(n, expected.shape[1])
+            assert step["value"] == pytest.approx(float(expected[r, c]), abs=1e-6)
+            if entry.kind in ("conv", "transposed"):  # the window's products add up to the value
+                assert sum(x * w for x, w in step["window"]) == pytest.approx(step["value"], abs=1e-6)
+            elif entry.kind == "max":
+                assert max(step["window"]) == step["value"]
+            else:  # average pooling counts the padding (count_include_pad)
+                assert sum(step["window"]) / step["count"] == pytest.approx(step["value"], abs=1e-6)
+
+
+@pytest.mark.parametrize("entry", ANIMATIONS, ids=lambda e: e.name)
+def test_steps_point_at_whole_frames_and_keep_the_timing(entry, published):
+    for theme_name in catalog.THEME_NAMES:
+        data = json.loads(published[entry.filename(theme_name, "json")])
+        with Image.open(io.BytesIO(published[entry.filename(theme_name)])) as im:
+            durations = []
+            for n in range(im.n_frames):
+                im.seek(n)
+                durations.append(im.info["duration"])
+            assert data["size"] == list(im.size)
+        frames = [s["gif_frame"] for s in data["steps"]]
+        assert frames == sorted(set(frames)) and frames[-1] == len(durations) - 1
+        assert sum(s["ms"] for s in data["steps"]) == sum(durations)
+        # a step ends where its GIF frame ends: the sub-frames before it belong to it
+        ends = np.cumsum(durations)
+        assert [int(ends[f]) for f in frames] == list(np.cumsum([s["ms"] for s in data["steps"]]))
+
+
+def test_a_step_frame_is_the_drawn_step():
+    """Decoded at the index the step data gives, the GIF shows exactly the drawn step (the
+    sub-frames of a split step come before it)."""
+    entry = catalog.get("padding-strides-odd-transposed")
+    gif, steps_json = render.animation(entry.config(), "light")
+    data = json.loads(steps_json)
+    sc = render.scene_for(entry.config())
+    with draw.library_defaults():
+        drawn = list(draw.render(sc, theme.LIGHT))
+    palette = encode._reserved_palette(theme.LIGHT.colours())
+    with Image.open(io.BytesIO(gif)) as im:
+        assert im.n_frames > len(data["steps"])  # there are sub-frames to skip
+        for step, picture in zip(data["steps"], drawn):
+            im.seek(step["gif_frame"])
+            shown = np.asarray(im.convert("RGB"))
+            want = np.asarray(Image.fromarray(picture).quantize(palette=palette, dither=Image.Dither.NONE).convert("RGB"))
+            assert np.array_equal(shown, want)
+
+
+def test_a_trace_reaches_its_receptive_field(published):
+    data = json.loads(published[catalog.get("receptive-field").filename("light", "json")])
+    maps = [s for s in data["steps"] if "map" in s]
+    assert [s["map"] for s in maps][:4] == [3, 2, 1, 0]  # the output cell, then one map back at a time
+    last = maps[-1]
+    assert last["label"] == "X" and last["rows"][1] - last["rows"][0] + 1 == 7  # three 3×3 layers: 7×7
+    assert last["cols"][1] - last["cols"][0] + 1 == 7 and last["cells"] == 49
