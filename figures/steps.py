@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 from typing import Sequence
 
+from . import theme
 from .scene import Scene, StackScene
 
 VERSION = 1
@@ -86,7 +87,10 @@ def step_data(scene, kind: str, gif_frames: Sequence[int], size: Sequence[int]) 
             merged[-1]["ms"] += step["ms"]
             continue
         merged.append({"gif_frame": frame, **step})
-    return {"version": VERSION, "kind": kind, "size": list(size), "steps": merged}
+    # the height of a digit in the figure's pixels: an enlarged view scales the figure so that it
+    # is at least as large as the page's text
+    digit_px = round(theme.NUMBER_PT * theme.DPI / 72, 2)
+    return {"version": VERSION, "kind": kind, "size": list(size), "digit_px": digit_px, "steps": merged}
 
 
 def dumps(data: dict) -> bytes:

@@ -38,6 +38,8 @@ def offline() -> bool:
 def on_config(config):
     if offline():
         config.extra["polyfills"] = [SHIM]
+        # a browser loads no ES module from file://: the offline copy shows the plain GIFs
+        config.extra_javascript = [js for js in config.extra_javascript if "player.js" not in str(js)]
     ui = config.extra.get("ui", {})
     for scheme in config.theme.get("palette") or []:
         toggle = scheme.get("toggle", {})

@@ -309,3 +309,145 @@ def test_no_accessibility_violation_on_any_page(browser, site, served, scheme):
                 for v in violations]
     context.close()
     assert found == {}, json.dumps(found, indent=1, ensure_ascii=False)
+
+
+# --------------------------------------------------------------------------- the figure player
+
+PLAYER_NAMES = {"en": ("Play", "Pause", "Previous step", "Next step"), "zh": ("播放", "暂停", "上一步", "下一步")}
+
+
+def player_state(page, index=0):
+    return page.evaluate(
+        "i => { const p = document.querySelectorAll('.player')[i];"
+        " return {counter: p.querySelector('.player__counter').textContent,"
+        " caption: p.querySelector('.player__caption').textContent,"
+        " toggle: p.querySelector('.player__toggle').getAttribute('aria-label')}; }", index)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_animation_has_a_player_named_in_the_pages_language(browser, served, lang):
+    for page_name in ("sliding-window", "transposed", "receptive-field"):
+        visit = Visit(browser, f"{served}{lang}/{page_name}/")
+        page = visit.page
+        animations = page.evaluate(
+            "new Set([...document.querySelectorAll('.md-typeset img[src*=\"figures/\"][src*=\".gif\"]')]"
+            ".map(img => img.closest('figure, a, p'))).size")
+        assert animations > 0 and page.locator(".player").count() == animations, page_name
+        names = set(page.eval_on_selector_all(".player__button", "els => els.map(b => b.getAttribute('aria-label'))"))
+        play, pause, previous, following = PLAYER_NAMES[lang]
+        assert {previous, following} <= names and (play in names or pause in names), names
+        # keyboard: stepping changes the counter and the caption
+        player = page.locator(".player").first
+        player.focus()
+        page.keyboard.press("Home")
+        page.wait_for_function("() => document.querySelector('.player__counter').textContent.startsWith('1 /')")
+        first = player_state(page)
+        page.keyboard.press("ArrowRight")
+        page.wait_for_function("() => document.querySelector('.player__counter').textContent.startsWith('2 /')")
+        second = player_state(page)
+        assert first["caption"] != second["caption"] and second["toggle"] == play
+        page.keyboard.press("End")
+        page.wait_for_function("() => { const t = document.querySelector('.player__counter').textContent.split(' / ');"
+                               " return t[0] === t[1]; }")
+        assert visit.errors == [], visit.errors
+        visit.close()
+
+
+CAPTION = re.compile(r"^Y\[(\d+),(\d+)\] = .* = (\(?−?[\d.]+\)?)$")
+
+
+@pytest.mark.parametrize("page_name, figure", [("sliding-window", "no-padding-no-strides"),
+                                               ("gallery", "padding-strides-odd-transposed"),
+                                               ("pooling", "max-pooling")])
+def test_every_caption_states_torchs_value(browser, served, page_name, figure):
+    """Each step's caption ends in the value of the output cell it names, as torch computes it
+    here (independently of the exported step data)."""
+    import torch.nn.functional as F
+
+    from figures import catalog, experiments
+
+    c = catalog.get(figure).config()
+    x, w = experiments.make_values(c.values, c.input, c.kernel, c.seed)
+    x, w = x[None, None], w[None, None]
+    expected = {"conv": lambda: F.conv2d(x, w, stride=c.stride, padding=c.padding),
+                "transposed": lambda: F.conv_transpose2d(x, w, stride=c.stride, padding=c.padding,
+                                                         output_padding=c.output_padding),
+                "max": lambda: F.max_pool2d(x, c.kernel, c.stride, c.padding)}[c.kind]()[0, 0]
+    visit = Visit(browser, f"{served}en/{page_name}/")
+    page = visit.page
+    index = page.evaluate("name => [...document.querySelectorAll('.player')].findIndex(p =>"
+                          " p.parentElement.querySelector(`img[src*='figures/${name}.gif']`))", figure)
+    assert index >= 0
+    player = page.locator(".player").nth(index)
+    player.focus()
+    page.keyboard.press("Home")
+    seen = set()
+    for n in range(expected.numel()):
+        page.wait_for_function("([i, n]) => document.querySelectorAll('.player__counter')[i].textContent"
+                               ".startsWith(`${n} /`)", arg=[index, n + 1])
+        m = CAPTION.match(player_state(page, index)["caption"])
+        assert m, player_state(page, index)
+        r, col, value = int(m.group(1)), int(m.group(2)), float(m.group(3).strip("()").replace("−", "-"))
+        assert value == pytest.approx(float(expected[r, col]), abs=1e-3)
+        seen.add((r, col))
+        page.keyboard.press("ArrowRight")
+    assert len(seen) == expected.numel()
+    visit.close()
+
+
+def test_reduced_motion_starts_paused_on_the_last_step(browser, served):
+    visit = Visit(browser, f"{served}en/sliding-window/", reduced_motion="reduce")
+    page = visit.page
+    page.wait_for_function("() => [...document.querySelectorAll('.player__counter')].every(c => {"
+                           " const t = c.textContent.split(' / '); return t.length === 2 && t[0] === t[1]; })",
+                           timeout=20000)
+    assert set(page.eval_on_selector_all(".player__toggle", "els => els.map(b => b.dataset.state)")) == {"paused"}
+    visit.close()
+
+
+def test_an_animation_out_of_view_is_paused_and_resumes(browser, served):
+    visit = Visit(browser, f"{served}en/transposed/", viewport={"width": 1280, "height": 800})
+    page = visit.page
+    player = page.locator(".player").first
+    player.scroll_into_view_if_needed()
+    page.mouse.wheel(0, 6000)  # far below: the first animation is out of view
+    page.wait_for_function("() => document.querySelector('.player').dataset.visible === 'no'")
+    page.wait_for_timeout(300)
+    before = player_state(page)["counter"]
+    page.wait_for_timeout(2500)  # more than two steps of playing time
+    assert player_state(page)["counter"] == before
+    player.scroll_into_view_if_needed()
+    page.wait_for_function("c => document.querySelector('.player__counter').textContent !== c", arg=before,
+                           timeout=5000)
+    visit.close()
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_enlarged_on_a_phone(browser, served, lang):
+    visit = Visit(browser, f"{served}{lang}/sliding-window/", viewport={"width": 390, "height": 844},
+                  device_scale_factor=1, is_mobile=True, has_touch=True)
+    page = visit.page
+    player = page.locator(".player").first
+    player.scroll_into_view_if_needed()
+    player.locator(".player__enlarge").click()
+    page.wait_for_selector("dialog.player__dialog[open] canvas")
+    box = page.locator("dialog.player__dialog .player__large").bounding_box()
+    assert box["width"] >= 0.9 * 390
+    canvas = page.locator("dialog.player__dialog canvas").bounding_box()
+    natural = page.evaluate("document.querySelector('dialog.player__dialog canvas').width")
+    text = page.evaluate("parseFloat(getComputedStyle(document.querySelector('.md-typeset')).fontSize)")
+    from figures import theme
+
+    digit = theme.NUMBER_PT * theme.DPI / 72
+    assert canvas["width"] >= natural and digit * canvas["width"] / natural >= text  # digits as large as the text
+    player_in_dialog = page.locator("dialog.player__dialog .player")
+    player_in_dialog.locator(".player__next").click()
+    page.wait_for_timeout(300)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{lang}-player-enlarged-phone.png"))
+    page.keyboard.press("Escape")
+    page.wait_for_selector("dialog.player__dialog", state="detached")
+    assert page.locator("figure .player").count() >= 1 and page.evaluate("document.activeElement.className").find(
+        "player__enlarge") >= 0
+    assert visit.errors == [], visit.errors
+    visit.close()

@@ -1,0 +1,307 @@
+// Figure player: every animation of the catalog on a page becomes a figure the reader drives
+// (play/pause, step, scrub, keyboard, a caption with each step's numbers, enlarge). Until the
+// reader touches it, the GIF plays as an ordinary image; the player then fetches the figure's
+// step data (figures/steps.py: which GIF frame shows each step, and torch's numbers) and decodes
+// the GIF with the browser's ImageDecoder, drawing one step at a time on a canvas. Browsers
+// without ImageDecoder keep the plain GIF. With prefers-reduced-motion, a figure starts paused on
+// its last step; a figure out of view is paused and resumes where it was.
+import { strings } from "./strings.js";
+
+const T = strings(document.documentElement.lang);
+const REDUCED = matchMedia("(prefers-reduced-motion: reduce)");
+const GIF = /figures\/([^/#?]+?)(\.dark)?\.gif(?:[#?].*)?$/;
+const players = [];
+
+function fmt(value) {
+  const text = Number.isInteger(value) ? String(value) : String(Number(value.toFixed(4)));
+  return value < 0 ? `(−${text.slice(1)})` : text;
+}
+
+function caption(data, step) {
+  if (data.kind === "trace") return step.label ? T.trace(step.label, step.rows, step.cols, step.cells) : "";
+  if (data.kind === "panels") return T.panel(data.steps.indexOf(step) + 1, data.steps.length);
+  if (!step.out) return T.done;
+  const cell = T.cell(step.out[0], step.out[1]);
+  if (step.op === "max") return `${cell} = ${T.max}(${step.window.map(fmt).join(", ")}) = ${fmt(step.value)}`;
+  if (step.op === "avg")
+    return `${cell} = (${step.window.map(fmt).join(" + ")}) / ${step.count} = ${fmt(step.value)}`;
+  const terms = step.window.map(([x, w]) => `${fmt(x)}·${fmt(w)}`).join(" + ");
+  return `${cell} = ${terms} = ${fmt(step.value)}`;
+}
+
+function button(label, cls, onClick) {
+  const b = document.createElement("button");
+  b.type = "button";
+  b.className = `player__button ${cls}`;
+  b.setAttribute("aria-label", label);
+  b.title = label;
+  b.addEventListener("click", onClick);
+  return b;
+}
+
+class Player {
+  constructor(imgs) {
+    this.imgs = imgs;
+    this.step = 0;
+    this.playing = !REDUCED.matches;
+    this.canvasMode = false;
+    this.visible = true;
+    this.resumeInView = false;
+    this.loaded = {};
+    this.started = performance.now();
+    this.build();
+  }
+
+  // the variant the page shows now (light or dark palette)
+  img() {
+    return this.imgs.find((img) => img.offsetParent !== null || img.getClientRects().length) || this.imgs[0];
+  }
+
+  build() {
+    const first = this.imgs[0];
+    this.root = document.createElement("div");
+    this.root.className = "player";
+    this.root.tabIndex = 0;
+    this.root.setAttribute("role", "group");
+    this.root.setAttribute("aria-label", `${T.player}: ${first.alt}`);
+    this.canvas = document.createElement("canvas");
+    this.canvas.className = "player__canvas";
+    this.canvas.hidden = true;
+    this.canvas.setAttribute("role", "img");
+    this.canvas.setAttribute("aria-label", first.alt);
+    first.parentNode.insertBefore(this.canvas, first);
+    const bar = document.createElement("div");
+    bar.className = "player__bar";
+    this.prev = button(T.previous, "player__prev", () => this.go(this.step - 1));
+    this.toggle = button(this.playing ? T.pause : T.play, "player__toggle", () => this.togglePlay());
+    this.next = button(T.next, "player__next", () => this.go(this.step + 1));
+    this.range = document.createElement("input");
+    this.range.type = "range";
+    this.range.min = 1;
+    this.range.className = "player__range";
+    this.range.setAttribute("aria-label", T.scrubber);
+    this.range.addEventListener("input", () => this.go(Number(this.range.value) - 1));
+    this.counter = document.createElement("span");
+    this.counter.className = "player__counter";
+    this.enlarge = button(T.enlarge, "player__enlarge", () => this.openLarge());
+    bar.append(this.prev, this.toggle, this.next, this.range, this.counter, this.enlarge);
+    this.caption = document.createElement("p");
+    this.caption.className = "player__caption";
+    this.caption.setAttribute("aria-live", "off");
+    this.root.append(bar, this.caption);
+    const last = this.imgs[this.imgs.length - 1];
+    const anchor = last.closest("a") || last;
+    anchor.parentNode.insertBefore(this.root, anchor.nextSibling);
+    this.root.addEventListener("keydown", (ev) => this.key(ev));
+    this.updateToggle();
+  }
+
+  async data() {
+    const img = this.img();
+    const [, name, dark] = GIF.exec(img.getAttribute("src"));
+    const key = dark ? "dark" : "light";
+    if (!this.loaded[key]) {
+      const base = new URL(img.getAttribute("src"), location.href);
+      base.hash = "";
+      const stepsUrl = new URL(`${name}${dark || ""}.steps.json`, base);
+      this.loaded[key] = (async () => {
+        const [steps, bytes] = await Promise.all([
+          fetch(stepsUrl).then((r) => r.json()),
+          fetch(base).then((r) => r.arrayBuffer()),
+        ]);
+        const decoder = new ImageDecoder({ data: bytes, type: "image/gif" });
+        await decoder.tracks.ready;
+        return { steps, decoder, bitmaps: new Map() };
+      })();
+    }
+    return this.loaded[key];
+  }
+
+  async draw() {
+    const data = await this.data();
+    const n = Math.min(this.step, data.steps.steps.length - 1);
+    const step = data.steps.steps[n];
+    let bitmap = data.bitmaps.get(n);
+    if (!bitmap) {
+      const { image } = await data.decoder.decode({ frameIndex: step.gif_frame });
+      bitmap = await createImageBitmap(image);
+      image.close();
+      data.bitmaps.set(n, bitmap);
+    }
+    const [w, h] = data.steps.size;
+    if (this.canvas.width !== w) this.canvas.width = w;
+    if (this.canvas.height !== h) this.canvas.height = h;
+    this.canvas.getContext("2d").drawImage(bitmap, 0, 0);
+    this.range.max = data.steps.steps.length;
+    this.range.value = n + 1;
+    this.counter.textContent = T.counter(n + 1, data.steps.steps.length);
+    this.caption.textContent = caption(data.steps, step);
+    return step;
+  }
+
+  // the canvas replaces the GIF: from now on the player shows every step itself
+  async takeOver() {
+    if (this.canvasMode) return;
+    this.canvasMode = true;
+    this.canvas.style.aspectRatio = `${this.imgs[0].width} / ${this.imgs[0].height}`;
+    await this.draw();
+    this.canvas.hidden = false;
+    for (const img of this.imgs) img.classList.add("player__gif");
+  }
+
+  async go(n, announce = true) {
+    const data = await this.data();
+    const total = data.steps.steps.length;
+    this.step = ((n % total) + total) % total;
+    this.stop();
+    this.playing = false;
+    this.updateToggle();
+    this.caption.setAttribute("aria-live", announce ? "polite" : "off");
+    await this.takeOver();
+    await this.draw();
+  }
+
+  stop() {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  async run() {
+    this.stop();
+    if (!this.playing || !this.visible) return;
+    const step = await this.draw();
+    this.timer = setTimeout(async () => {
+      const data = await this.data();
+      this.step = (this.step + 1) % data.steps.steps.length;
+      this.run();
+    }, step.ms);
+  }
+
+  async togglePlay() {
+    this.playing = !this.playing;
+    this.updateToggle();
+    this.caption.setAttribute("aria-live", this.playing ? "off" : "polite");
+    await this.takeOver();
+    if (this.playing) this.run();
+    else this.stop();
+  }
+
+  updateToggle() {
+    const label = this.playing ? T.pause : T.play;
+    this.toggle.setAttribute("aria-label", label);
+    this.toggle.title = label;
+    this.toggle.dataset.state = this.playing ? "playing" : "paused";
+  }
+
+  key(ev) {
+    if (ev.target !== this.root && ev.target.tagName === "INPUT") return;
+    const actions = {
+      " ": () => this.togglePlay(),
+      ArrowLeft: () => this.go(this.step - 1),
+      ArrowRight: () => this.go(this.step + 1),
+      Home: () => this.go(0),
+      End: async () => this.go((await this.data()).steps.steps.length - 1),
+    };
+    if (actions[ev.key] && !(ev.key === " " && ev.target.tagName === "BUTTON")) {
+      ev.preventDefault();
+      actions[ev.key]();
+    }
+  }
+
+  // where the GIF that played as an image would be now, from the time since the page loaded
+  async nativeStep() {
+    const steps = (await this.data()).steps.steps;
+    const loop = steps.reduce((sum, s) => sum + s.ms, 0);
+    let t = (performance.now() - this.started) % loop;
+    for (let n = 0; n < steps.length; n++) {
+      if (t < steps[n].ms) return n;
+      t -= steps[n].ms;
+    }
+    return steps.length - 1;
+  }
+
+  async seen(visible) {
+    this.visible = visible;
+    if (!visible && this.playing) {
+      if (!this.canvasMode) {
+        this.step = await this.nativeStep();
+        await this.takeOver();
+      }
+      this.resumeInView = true;
+      this.stop();
+    } else if (visible && this.resumeInView) {
+      this.resumeInView = false;
+      this.run();
+    }
+    this.root.dataset.visible = visible ? "yes" : "no";
+  }
+
+  async openLarge() {
+    this.stop();
+    const wasPlaying = this.playing;
+    await this.takeOver();
+    const dialog = document.createElement("dialog");
+    dialog.className = "player__dialog";
+    dialog.setAttribute("aria-label", this.imgs[0].alt);
+    const close = button(T.close, "player__close", () => dialog.close());
+    const placeholder = document.createComment("player");
+    this.root.parentNode.insertBefore(placeholder, this.root);
+    const frame = document.createElement("div");
+    frame.className = "player__large";
+    // at least the figure's own pixels, and digits at least as large as the page's text
+    const text = parseFloat(getComputedStyle(document.querySelector(".md-typeset") || document.body).fontSize);
+    const digit = (await this.data()).steps.digit_px;
+    frame.style.setProperty("--natural-width", `${Math.ceil(this.imgs[0].width * Math.max(1, text / digit))}px`);
+    frame.append(this.canvas);
+    dialog.append(close, frame, this.root);
+    document.body.append(dialog);
+    dialog.addEventListener("close", () => {
+      placeholder.parentNode.insertBefore(this.canvas, this.imgs[0]);
+      placeholder.replaceWith(this.root);
+      dialog.remove();
+      this.enlarge.focus();
+      if (this.playing) this.run();
+    });
+    dialog.showModal();
+    this.playing = wasPlaying;
+    if (this.playing) this.run();
+    else await this.draw();
+  }
+}
+
+function start() {
+  if (!("ImageDecoder" in window) || location.protocol === "file:") return; // the plain GIF
+  const groups = new Map();
+  for (const img of document.querySelectorAll(".md-typeset img[src*='figures/']")) {
+    const match = GIF.exec(img.getAttribute("src"));
+    if (!match) continue;
+    const holder = img.closest("figure, a, p") || img.parentElement;
+    const key = holder;
+    if (!groups.has(key)) groups.set(key, []);
+    groups.get(key).push(img);
+  }
+  const watch = new IntersectionObserver((entries) => {
+    for (const entry of entries) entry.target.player?.seen(entry.isIntersecting);
+  });
+  for (const [holder, imgs] of groups) {
+    const player = new Player(imgs);
+    players.push(player);
+    holder.player = player;
+    watch.observe(holder);
+    if (REDUCED.matches) {
+      player.playing = false;
+      player.updateToggle();
+      player.data().then(async (d) => {
+        player.step = d.steps.steps.length - 1;
+        await player.takeOver();
+      });
+    }
+  }
+  // the palette switch shows the other variant's frames
+  new MutationObserver(() => {
+    for (const player of players) if (player.canvasMode) player.draw();
+  }).observe(document.body, { attributes: true, attributeFilter: ["data-md-color-scheme"] });
+  window.__players = players; // for the tests
+}
+
+start();

@@ -1,0 +1,44 @@
+// Interface strings of the site's scripts, in both languages; the page's <html lang> chooses.
+// Captions print the numbers of the step data (figures/steps.py); nothing here computes them.
+export const STRINGS = {
+  en: {
+    play: "Play",
+    pause: "Pause",
+    previous: "Previous step",
+    next: "Next step",
+    scrubber: "Step",
+    enlarge: "Enlarge the figure",
+    close: "Close",
+    player: "Figure player",
+    counter: (n, total) => `${n} / ${total}`,
+    done: "Every output cell is computed.",
+    cell: (r, c) => `Y[${r},${c}]`,
+    max: "max",
+    mean: "mean",
+    trace: (label, rows, cols, cells) =>
+      `The output cell reaches rows ${rows[0]}–${rows[1]}, columns ${cols[0]}–${cols[1]} of ${label}: ${cells} cells.`,
+    panel: (n, total) => `Step ${n} of ${total}.`,
+  },
+  zh: {
+    play: "播放",
+    pause: "暂停",
+    previous: "上一步",
+    next: "下一步",
+    scrubber: "步骤",
+    enlarge: "放大这张图",
+    close: "关闭",
+    player: "图的播放器",
+    counter: (n, total) => `${n} / ${total}`,
+    done: "所有输出格子都已算出。",
+    cell: (r, c) => `Y[${r},${c}]`,
+    max: "max",
+    mean: "平均",
+    trace: (label, rows, cols, cells) =>
+      `输出格子追溯到 ${label} 的第 ${rows[0]}–${rows[1]} 行、第 ${cols[0]}–${cols[1]} 列，共 ${cells} 格。`,
+    panel: (n, total) => `第 ${n} 步，共 ${total} 步。`,
+  },
+};
+
+export function strings(lang) {
+  return STRINGS[String(lang || "").toLowerCase().startsWith("zh") ? "zh" : "en"];
+}
