@@ -9,7 +9,7 @@ saved picture. Colours, sizes and fonts come from ``theme``.
 from __future__ import annotations
 
 from contextlib import contextmanager
-from typing import Iterator
+from typing import Iterator, Optional
 
 import matplotlib
 import numpy as np
@@ -237,14 +237,26 @@ class Renderer:
                     self.ax.draw_artist(self.cell_text["input", r, c])
         return np.asarray(self.canvas.buffer_rgba())[:, :, :3].copy()
 
+    def output_box(self) -> list[float]:
+        """[left, top, cell width, cell height] of the output grid, in the picture's pixels from
+        its top-left corner (where a reader points at an output cell)."""
+        x, y = self._cell_xy("output", (0, 0))
+        (left, bottom), (right, top) = self.ax.transData.transform([(x, y), (x + 1, y + 1)])
+        height = self.size[1]
+        return [round(float(left), 2), round(height - float(bottom), 2), round(float(right - left), 2),
+                round(float(bottom - top), 2)]
+
     def close(self) -> None:
         self.fig.clear()
 
 
-def render(scene: Scene, theme: th.Theme) -> Iterator[np.ndarray]:
+def render(scene: Scene, theme: th.Theme, geometry: Optional[dict] = None) -> Iterator[np.ndarray]:
     """Every frame of ``scene`` in ``theme``, as RGB arrays of one size, one at a time (an
-    animation of a thousand steps is never all in memory)."""
+    animation of a thousand steps is never all in memory). ``geometry``, if given, receives
+    where the output grid is in the picture (``Renderer.output_box``)."""
     renderer = Renderer(scene, theme)
+    if geometry is not None:
+        geometry["output"] = renderer.output_box()
     try:
         for frame in scene.frames:
             yield renderer.draw(frame)

@@ -98,12 +98,13 @@ def _figure(config: Config, theme: str, fmt: str, strip: bool = False, frame: Op
             return {fmt: encode.png(draw.render_heat(sc, t)[0], palette=False)}
         if full_colour:  # a palette of its own, 256 colours
             return {fmt: encode.png(_nth(draw.render_panels(sc, t), None), colours=256)}
+        geometry: dict = {}  # where a drawn grid figure puts its output cells
         if isinstance(sc, panels.PanelScene):
             frames = draw.render_panels(sc, t)
         elif isinstance(sc, scene.StackScene):
             frames = draw.render_stack(sc, t)
         else:
-            frames = draw.render(sc, t)
+            frames = draw.render(sc, t, geometry)
         # the frames are drawn one at a time as the encoder asks for them: never all in memory
         with closing(frames):
             durations = [f.duration_ms for f in sc.frames]
@@ -112,7 +113,8 @@ def _figure(config: Config, theme: str, fmt: str, strip: bool = False, frame: Op
                 data = encode.gif(frames, durations, reserved=t.colours(), exact=True, shown_by=shown_by)
                 with Image.open(io.BytesIO(data)) as image:
                     size = image.size
-                return {"gif": data, "json": steps.dumps(steps.step_data(sc, config.kind, shown_by, size))}
+                box = geometry.get("output")
+                return {"gif": data, "json": steps.dumps(steps.step_data(sc, config.kind, shown_by, size, box))}
             if strip:
                 return {fmt: encode.png(encode.strip_of(frames, durations), reserved=t.colours())}
             return {fmt: encode.png(_nth(frames, frame), reserved=t.colours())}

@@ -19,7 +19,7 @@ them in the page's language; it never computes them.
 from __future__ import annotations
 
 import json
-from typing import Sequence
+from typing import Optional, Sequence
 
 from . import theme
 from .scene import Scene, StackScene
@@ -69,9 +69,12 @@ def _trace_steps(scene: StackScene) -> list[dict]:
     return steps
 
 
-def step_data(scene, kind: str, gif_frames: Sequence[int], size: Sequence[int]) -> dict:
+def step_data(scene, kind: str, gif_frames: Sequence[int], size: Sequence[int],
+              output_box: Optional[Sequence[float]] = None) -> dict:
     """The step data of ``scene`` (a figure of ``kind``), its steps shown completely by the GIF
-    frames ``gif_frames`` (one per scene frame, from the encoder), ``size`` = (width, height)."""
+    frames ``gif_frames`` (one per scene frame, from the encoder), ``size`` = (width, height);
+    ``output_box`` = [left, top, cell width, cell height] of the output grid in pixels, where a
+    reader can point at the cell a step computed."""
     if isinstance(scene, StackScene):
         steps = _trace_steps(scene)
     elif isinstance(scene, Scene):
@@ -90,7 +93,11 @@ def step_data(scene, kind: str, gif_frames: Sequence[int], size: Sequence[int]) 
     # the height of a digit in the figure's pixels: an enlarged view scales the figure so that it
     # is at least as large as the page's text
     digit_px = round(theme.NUMBER_PT * theme.DPI / 72, 2)
-    return {"version": VERSION, "kind": kind, "size": list(size), "digit_px": digit_px, "steps": merged}
+    data = {"version": VERSION, "kind": kind, "size": list(size), "digit_px": digit_px, "steps": merged}
+    if output_box is not None:
+        rows, cols = scene.output.shape
+        data["output"] = {"box": list(output_box), "rows": rows, "cols": cols}
+    return data
 
 
 def dumps(data: dict) -> bytes:

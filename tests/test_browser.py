@@ -451,3 +451,42 @@ def test_enlarged_on_a_phone(browser, served, lang):
         "player__enlarge") >= 0
     assert visit.errors == [], visit.errors
     visit.close()
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_pointing_at_an_output_cell_shows_its_step(browser, served, lang):
+    visit = Visit(browser, f"{served}{lang}/sliding-window/", viewport={"width": 1280, "height": 900})
+    page = visit.page
+    figure = page.locator("figure").filter(has=page.locator("img[src*='figures/no-padding-strides.gif']")).first
+    figure.scroll_into_view_if_needed()
+    box = page.evaluate("() => fetch(document.querySelector(\"img[src*='figures/no-padding-strides.gif']\")"
+                        ".getAttribute('src').split('#')[0].replace('.gif', '.steps.json')).then(r => r.json())")
+    left, top, w, h = box["output"]["box"]
+    img = figure.locator("img[src*='no-padding-strides.gif'], canvas.player__canvas:not([hidden])").first
+    shown = img.bounding_box()
+    scale = shown["width"] / box["size"][0]
+    # the output cell [1, 0] is the third step
+    img.click(position={"x": (left + 0.5 * w) * scale, "y": (top + 1.5 * h) * scale})
+    player = figure.locator(".player")
+    page.wait_for_function("p => p.querySelector('.player__counter').textContent.startsWith('3 /')",
+                           arg=player.element_handle())
+    assert player.locator(".player__caption").inner_text().startswith("Y[1,0] = ")
+    # desktop, paused, with its caption: the screenshot the issue asks for
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    figure.screenshot(path=str(SCREENSHOTS / f"{lang}-player-paused-desktop.png"))
+    assert visit.errors == [], visit.errors
+    visit.close()
+
+
+def test_a_still_figure_can_be_enlarged(browser, served):
+    visit = Visit(browser, f"{served}zh/feature-maps/", viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = visit.page
+    button = page.locator(".player__bar--still .player__enlarge").first
+    button.scroll_into_view_if_needed()
+    assert button.get_attribute("aria-label") == "放大这张图"
+    button.click()
+    page.wait_for_selector("dialog.player__dialog[open] img.player__still")
+    assert page.locator("dialog.player__dialog .player__large").bounding_box()["width"] >= 0.9 * 390
+    page.keyboard.press("Escape")
+    page.wait_for_selector("dialog.player__dialog", state="detached")
+    visit.close()

@@ -101,3 +101,21 @@ def test_a_trace_reaches_its_receptive_field(published):
     last = maps[-1]
     assert last["label"] == "X" and last["rows"][1] - last["rows"][0] + 1 == 7  # three 3×3 layers: 7×7
     assert last["cols"][1] - last["cols"][0] + 1 == 7 and last["cells"] == 49
+
+
+def test_the_output_box_is_where_the_output_cells_are():
+    """Pointing at an output cell needs its place in the picture: the box's cells are the output
+    grid's (drawn in the output's fill once computed; the last frame shows them all)."""
+    entry = catalog.get("no-padding-strides")
+    gif, steps_json = render.animation(entry.config(), "light")
+    data = json.loads(steps_json)
+    left, top, w, h = data["output"]["box"]
+    assert (data["output"]["rows"], data["output"]["cols"]) == (2, 2) and w == h == theme.CELL_PX
+    with Image.open(io.BytesIO(gif)) as im:
+        im.seek(im.n_frames - 1)
+        picture = np.asarray(im.convert("RGB"))
+    fill = tuple(int(theme.LIGHT.fill["output"][i:i + 2], 16) for i in (1, 3, 5))
+    for r in range(2):
+        for c in range(2):  # a point inside each cell, off its digits, has the output's fill
+            x, y = int(left + c * w + 4), int(top + r * h + 4)
+            assert tuple(picture[y, x]) == fill, (r, c)

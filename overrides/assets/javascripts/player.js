@@ -26,7 +26,7 @@ function caption(data, step) {
   if (step.op === "avg")
     return `${cell} = (${step.window.map(fmt).join(" + ")}) / ${step.count} = ${fmt(step.value)}`;
   const terms = step.window.map(([x, w]) => `${fmt(x)}·${fmt(w)}`).join(" + ");
-  return `${cell} = ${terms} = ${fmt(step.value)}`;
+  return `${data.kind === "transposed" ? T.zeroInserted : ""}${cell} = ${terms} = ${fmt(step.value)}`;
 }
 
 function button(label, cls, onClick) {
@@ -93,7 +93,29 @@ class Player {
     const anchor = last.closest("a") || last;
     anchor.parentNode.insertBefore(this.root, anchor.nextSibling);
     this.root.addEventListener("keydown", (ev) => this.key(ev));
+    for (const target of [this.canvas, ...this.imgs]) target.addEventListener("click", (ev) => this.point(ev));
+    this.canvas.addEventListener("pointermove", (ev) => this.point(ev, true));
     this.updateToggle();
+  }
+
+  // pointing at (or tapping) an output cell shows the step that computed it
+  async point(ev, hover = false) {
+    if (hover && !this.canvasMode) return;
+    const target = ev.currentTarget;
+    const data = (await this.data()).steps;
+    if (!data.output) return;
+    const rect = target.getBoundingClientRect();
+    const x = ((ev.clientX - rect.left) * data.size[0]) / rect.width;
+    const y = ((ev.clientY - rect.top) * data.size[1]) / rect.height;
+    const [left, top, w, h] = data.output.box;
+    const r = Math.floor((y - top) / h);
+    const c = Math.floor((x - left) / w);
+    if (r < 0 || c < 0 || r >= data.output.rows || c >= data.output.cols) return;
+    const n = data.steps.findIndex((s) => s.out && s.out[0] === r && s.out[1] === c);
+    if (n >= 0 && n !== this.step) {
+      ev.preventDefault();
+      this.go(n);
+    } else if (n >= 0) ev.preventDefault();
   }
 
   async data() {
@@ -222,6 +244,9 @@ class Player {
 
   async seen(visible) {
     this.visible = visible;
+    this.root.dataset.visible = visible ? "yes" : "no";
+    if (visible) this.everSeen = true;
+    else if (!this.everSeen) return; // below the fold at load: the GIF waits as an image, untouched
     if (!visible && this.playing) {
       if (!this.canvasMode) {
         this.step = await this.nativeStep();
@@ -233,7 +258,6 @@ class Player {
       this.resumeInView = false;
       this.run();
     }
-    this.root.dataset.visible = visible ? "yes" : "no";
   }
 
   async openLarge() {
@@ -269,17 +293,48 @@ class Player {
   }
 }
 
+// A still figure (PNG) can be enlarged too: the same dialog, with the picture at least at its
+// own size (a photograph or a plot keeps its pixels; the page's column shrinks it).
+function enlargeable(imgs) {
+  const last = imgs[imgs.length - 1];
+  const anchor = last.closest("a") || last;
+  const open = button(T.enlarge, "player__enlarge", () => {
+    const img = imgs.find((i) => i.getClientRects().length) || imgs[0];
+    const dialog = document.createElement("dialog");
+    dialog.className = "player__dialog";
+    dialog.setAttribute("aria-label", img.alt);
+    const large = document.createElement("div");
+    large.className = "player__large";
+    const copy = img.cloneNode();
+    copy.removeAttribute("loading");
+    copy.className = "player__still";
+    large.style.setProperty("--natural-width", `${img.width}px`);
+    large.append(copy);
+    dialog.append(button(T.close, "player__close", () => dialog.close()), large);
+    document.body.append(dialog);
+    dialog.addEventListener("close", () => {
+      dialog.remove();
+      open.focus();
+    });
+    dialog.showModal();
+  });
+  const bar = document.createElement("div");
+  bar.className = "player__bar player__bar--still";
+  bar.append(open);
+  anchor.parentNode.insertBefore(bar, anchor.nextSibling);
+}
+
 function start() {
   if (!("ImageDecoder" in window) || location.protocol === "file:") return; // the plain GIF
   const groups = new Map();
+  const stills = new Map();
   for (const img of document.querySelectorAll(".md-typeset img[src*='figures/']")) {
-    const match = GIF.exec(img.getAttribute("src"));
-    if (!match) continue;
     const holder = img.closest("figure, a, p") || img.parentElement;
-    const key = holder;
-    if (!groups.has(key)) groups.set(key, []);
-    groups.get(key).push(img);
+    const found = GIF.exec(img.getAttribute("src")) ? groups : stills;
+    if (!found.has(holder)) found.set(holder, []);
+    found.get(holder).push(img);
   }
+  for (const imgs of stills.values()) enlargeable(imgs);
   const watch = new IntersectionObserver((entries) => {
     for (const entry of entries) entry.target.player?.seen(entry.isIntersecting);
   });

@@ -13,8 +13,8 @@ export const STRINGS = {
     counter: (n, total) => `${n} / ${total}`,
     done: "Every output cell is computed.",
     cell: (r, c) => `Y[${r},${c}]`,
+    zeroInserted: "On the zero-inserted grid, with the flipped kernel: ",
     max: "max",
-    mean: "mean",
     trace: (label, rows, cols, cells) =>
       `The output cell reaches rows ${rows[0]}–${rows[1]}, columns ${cols[0]}–${cols[1]} of ${label}: ${cells} cells.`,
     panel: (n, total) => `Step ${n} of ${total}.`,
@@ -31,8 +31,8 @@ export const STRINGS = {
     counter: (n, total) => `${n} / ${total}`,
     done: "所有输出格子都已算出。",
     cell: (r, c) => `Y[${r},${c}]`,
+    zeroInserted: "在插零后的网格上，用翻转后的卷积核：",
     max: "max",
-    mean: "平均",
     trace: (label, rows, cols, cells) =>
       `输出格子追溯到 ${label} 的第 ${rows[0]}–${rows[1]} 行、第 ${cols[0]}–${cols[1]} 列，共 ${cells} 格。`,
     panel: (n, total) => `第 ${n} 步，共 ${total} 步。`,
