@@ -11,10 +11,12 @@
   never lets a word end at the end of the query (an off-by-one: "转置卷积" alone is cut into
   "转置" and "卷"), so the built worker gets that one comparison fixed; the build fails if the
   code it fixes is not there any more (a new Material version: check whether it is still needed).
-- Offline: the web-worker shim comes from the site itself, and the <link rel="alternate"> tags
-  that a browser would refuse from file:// are dropped.
+- Offline: the web-worker shim comes from the site itself, the <link rel="alternate"> tags that a
+  browser would refuse from file:// are dropped, and each page carries its animations' step data
+  and GIF bytes for the figure player (a browser refuses fetch from file://).
 """
 
+import base64
 import io
 import json
 import os
@@ -38,8 +40,6 @@ def offline() -> bool:
 def on_config(config):
     if offline():
         config.extra["polyfills"] = [SHIM]
-        # a browser loads no ES module from file://: the offline copy shows the plain GIFs
-        config.extra_javascript = [js for js in config.extra_javascript if "player.js" not in str(js)]
     ui = config.extra.get("ui", {})
     for scheme in config.theme.get("palette") or []:
         toggle = scheme.get("toggle", {})
@@ -50,14 +50,20 @@ def on_config(config):
 
 
 @lru_cache(maxsize=1)
-def figure_sizes() -> dict:
-    """{file name: (width, height)} of every catalog figure (from the engine's verified cache)."""
-    from PIL import Image
-
+def published() -> dict:
+    """{file name: bytes} of every catalog figure and step data (from the engine's verified cache)."""
     from figures import build
 
+    return dict(build.files())
+
+
+@lru_cache(maxsize=1)
+def figure_sizes() -> dict:
+    """{file name: (width, height)} of every catalog figure."""
+    from PIL import Image
+
     sizes = {}
-    for name, data in build.files():
+    for name, data in published().items():
         if name.endswith(".json"):  # an animation's step data
             continue
         with Image.open(io.BytesIO(data)) as image:
@@ -120,7 +126,22 @@ def on_post_page(output, page, config):
         output = output.replace("</body>", tags + "\n</body>", 1)
     if offline():
         output = ALTERNATE_LINK.sub("", output)
+        output = inline_figures(output)
     return output
+
+
+def inline_figures(output: str) -> str:
+    """Offline, a page carries the step data and the GIF bytes of its animations: the player
+    cannot fetch them from file://."""
+    files, tags = published(), []
+    for gif in sorted(set(re.findall(r'figures/([^"/#?]+\.gif)', output))):
+        steps = gif.removesuffix(".gif") + ".steps.json"
+        if gif in files and steps in files:
+            text = files[steps].decode().replace("</", "<\\/")
+            tags.append(f'<script type="application/json" data-figure="{steps}">{text}</script>')
+            tags.append(f'<script type="application/octet-stream" data-figure="{gif}">'
+                        f'{base64.b64encode(files[gif]).decode()}</script>')
+    return output.replace("</body>", "".join(tags) + "\n</body>", 1)
 
 
 # LaTeX → text for search previews: the commands our formulas use, then whatever is left.

@@ -178,6 +178,12 @@ def test_offline_copy_works_from_the_file_system(browser, tmp_path):
     visit.page.wait_for_url(re.compile(r".*/zh/index\.html$"))
     visit.page.goto((root / "en" / "sliding-window.html").as_uri(), wait_until="load")
     assert load_all_images(visit.page) == []
+    # the player works from the file system: its step data and frames come with the page
+    player = visit.page.locator(".player").first
+    player.focus()
+    visit.page.keyboard.press("ArrowRight")
+    visit.page.wait_for_function("() => document.querySelector('.player__counter').textContent.includes(' / ')")
+    assert visit.page.locator(".player__caption").first.inner_text().startswith("Y[")
     assert "stride" in search(visit.page, "stride").lower()
     visit.page.goto((root / "en" / "sliding-window.html").as_uri() + "#stride", wait_until="load")
     visit.page.hover(".md-header__option .md-select")
@@ -489,4 +495,26 @@ def test_a_still_figure_can_be_enlarged(browser, served):
     assert page.locator("dialog.player__dialog .player__large").bounding_box()["width"] >= 0.9 * 390
     page.keyboard.press("Escape")
     page.wait_for_selector("dialog.player__dialog", state="detached")
+    visit.close()
+
+
+def test_printing_shows_each_taken_over_animation_complete(browser, served):
+    visit = Visit(browser, f"{served}en/sliding-window/")
+    page = visit.page
+    player = page.locator(".player").first
+    player.focus()
+    picture = "() => document.querySelector('.player__canvas').toDataURL()"
+    page.keyboard.press("End")
+    page.wait_for_function("() => { const t = document.querySelector('.player__counter').textContent.split(' / ');"
+                           " return t[0] === t[1]; }")
+    last = page.evaluate(picture)
+    page.keyboard.press("Home")
+    page.wait_for_function("() => document.querySelector('.player__counter').textContent.startsWith('1 /')")
+    first = page.evaluate(picture)
+    assert first != last
+    page.evaluate("dispatchEvent(new Event('beforeprint'))")
+    assert page.evaluate(picture) == last
+    page.evaluate("dispatchEvent(new Event('afterprint'))")
+    page.wait_for_function(f"last => ({picture})() !== last", arg=last)
+    assert page.evaluate(picture) == first
     visit.close()

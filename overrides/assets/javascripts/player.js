@@ -4,13 +4,25 @@
 // step data (figures/steps.py: which GIF frame shows each step, and torch's numbers) and decodes
 // the GIF with the browser's ImageDecoder, drawing one step at a time on a canvas. Browsers
 // without ImageDecoder keep the plain GIF. With prefers-reduced-motion, a figure starts paused on
-// its last step; a figure out of view is paused and resumes where it was.
-import { strings } from "./strings.js";
-
-const T = strings(document.documentElement.lang);
+// its last step; a figure out of view is paused and resumes where it was. A classic script after
+// strings.js, so that the offline copy runs it from file:// too; there, the step data and the GIF
+// bytes come from the page itself (hooks.py inlines them), as a browser refuses fetch from file://.
+(() => {
+const T = window.SiteStrings(document.documentElement.lang);
 const REDUCED = matchMedia("(prefers-reduced-motion: reduce)");
 const GIF = /figures\/([^/#?]+?)(\.dark)?\.gif(?:[#?].*)?$/;
 const players = [];
+
+// the offline copy's pages carry their figures' step data and GIF bytes (hooks.py)
+function inline(file, kind) {
+  const el = document.querySelector(`script[data-figure="${file}"]`);
+  if (!el) return null;
+  if (kind === "json") return Promise.resolve(JSON.parse(el.textContent));
+  const raw = atob(el.textContent.trim());
+  const bytes = new Uint8Array(raw.length);
+  for (let i = 0; i < raw.length; i++) bytes[i] = raw.charCodeAt(i);
+  return Promise.resolve(bytes.buffer);
+}
 
 function fmt(value) {
   const text = Number.isInteger(value) ? String(value) : String(Number(value.toFixed(4)));
@@ -128,8 +140,8 @@ class Player {
       const stepsUrl = new URL(`${name}${dark || ""}.steps.json`, base);
       this.loaded[key] = (async () => {
         const [steps, bytes] = await Promise.all([
-          fetch(stepsUrl).then((r) => r.json()),
-          fetch(base).then((r) => r.arrayBuffer()),
+          inline(`${name}${dark || ""}.steps.json`, "json") || fetch(stepsUrl).then((r) => r.json()),
+          inline(`${name}${dark || ""}.gif`, "gif") || fetch(base).then((r) => r.arrayBuffer()),
         ]);
         const decoder = new ImageDecoder({ data: bytes, type: "image/gif" });
         await decoder.tracks.ready;
@@ -161,10 +173,29 @@ class Player {
     return step;
   }
 
+  // the last step's picture, for printing (decoded once the player has taken over)
+  async lastBitmap() {
+    const data = await this.data();
+    const n = data.steps.steps.length - 1;
+    if (!data.bitmaps.has(n)) {
+      const { image } = await data.decoder.decode({ frameIndex: data.steps.steps[n].gif_frame });
+      data.bitmaps.set(n, await createImageBitmap(image));
+      image.close();
+    }
+    this.last = data.bitmaps.get(n);
+  }
+
+  printLast(printing) {
+    if (!this.canvasMode || !this.last) return;
+    if (printing) this.canvas.getContext("2d").drawImage(this.last, 0, 0);
+    else this.draw();
+  }
+
   // the canvas replaces the GIF: from now on the player shows every step itself
   async takeOver() {
     if (this.canvasMode) return;
     this.canvasMode = true;
+    this.lastBitmap();
     this.canvas.style.aspectRatio = `${this.imgs[0].width} / ${this.imgs[0].height}`;
     await this.draw();
     this.canvas.hidden = false;
@@ -325,7 +356,7 @@ function enlargeable(imgs) {
 }
 
 function start() {
-  if (!("ImageDecoder" in window) || location.protocol === "file:") return; // the plain GIF
+  if (!("ImageDecoder" in window)) return; // the plain GIF
   const groups = new Map();
   const stills = new Map();
   for (const img of document.querySelectorAll(".md-typeset img[src*='figures/']")) {
@@ -352,6 +383,9 @@ function start() {
       });
     }
   }
+  // a printed page shows each animation's complete picture, its last step
+  addEventListener("beforeprint", () => players.forEach((p) => p.printLast(true)));
+  addEventListener("afterprint", () => players.forEach((p) => p.printLast(false)));
   // the palette switch shows the other variant's frames
   new MutationObserver(() => {
     for (const player of players) if (player.canvasMode) player.draw();
@@ -360,3 +394,4 @@ function start() {
 }
 
 start();
+})();

@@ -1,6 +1,8 @@
 // Interface strings of the site's scripts, in both languages; the page's <html lang> chooses.
 // Captions print the numbers of the step data (figures/steps.py); nothing here computes them.
-export const STRINGS = {
+// A classic script (not a module): the offline copy runs it from file://, where modules are refused.
+window.SiteStrings = (() => {
+const STRINGS = {
   en: {
     play: "Play",
     pause: "Pause",
@@ -39,6 +41,5 @@ export const STRINGS = {
   },
 };
 
-export function strings(lang) {
-  return STRINGS[String(lang || "").toLowerCase().startsWith("zh") ? "zh" : "en"];
-}
+return (lang) => STRINGS[String(lang || "").toLowerCase().startsWith("zh") ? "zh" : "en"];
+})();
