@@ -10,7 +10,8 @@ last), how long it shows, and what it computed, with the values torch produced:
 - pooling: the output cell, its value, the operation, and the window's values (a max pooling's
   padding is −∞ to torch and is left out; an average pooling counts it as 0);
 - a receptive-field trace: the map reached so far and the rows and columns traced on it;
-- a panel figure: the step and its duration.
+- a panel figure: the cells this step computes (the panels' current cells), each with its
+  panel's symbol and value.
 
 Plain data (no torch, no matplotlib): the scenes already hold torch's numbers. A player prints
 them in the page's language; it never computes them.
@@ -69,6 +70,28 @@ def _trace_steps(scene: StackScene) -> list[dict]:
     return steps
 
 
+def _panel_steps(scene) -> list[dict]:
+    from .panels import Panel  # scene builders only: no torch, no matplotlib
+
+    panels = [item for row in scene.rows for item in row if isinstance(item, Panel)]
+    steps = []
+    for frame in scene.frames:
+        cells, seen = [], set()
+        for panel, state in zip(panels, frame.states):
+            if state.current is None:
+                continue
+            r, c = state.current
+            values = state.values if state.values is not None else panel.grid.values
+            value = values[r][c]
+            label = panel.grid.label.split()[0]
+            same = (label, r, c, panel.grid.values)  # one quantity shown in two panels: named once
+            if value == value and same not in seen:  # NaN: an empty cell, nothing computed there
+                seen.add(same)
+                cells.append({"label": label, "cell": [r, c], "value": _number(value)})
+        steps.append({"ms": frame.duration_ms, "cells": cells})
+    return steps
+
+
 def step_data(scene, kind: str, gif_frames: Sequence[int], size: Sequence[int],
               output_box: Optional[Sequence[float]] = None) -> dict:
     """The step data of ``scene`` (a figure of ``kind``), its steps shown completely by the GIF
@@ -80,7 +103,7 @@ def step_data(scene, kind: str, gif_frames: Sequence[int], size: Sequence[int],
     elif isinstance(scene, Scene):
         steps = _grid_steps(scene, kind)
     else:  # a panel figure
-        steps = [{"ms": frame.duration_ms} for frame in scene.frames]
+        steps = _panel_steps(scene)
     if len(gif_frames) != len(steps):
         raise ValueError(f"{kind}: {len(steps)} steps but {len(gif_frames)} GIF frame indices")
     # consecutive identical frames are merged by the encoder: they are one step to the reader

@@ -119,3 +119,19 @@ def test_the_output_box_is_where_the_output_cells_are():
         for c in range(2):  # a point inside each cell, off its digits, has the output's fill
             x, y = int(left + c * w + 4), int(top + r * h + 4)
             assert tuple(picture[y, x]) == fill, (r, c)
+
+
+def test_a_panel_step_names_the_cells_it_computes(published):
+    """dilation-coverage: each step computes one cell of the standard and of the dilated
+    convolution of the same 7×7 input (torch computes both here)."""
+    x = torch.arange(1.0, 50).reshape(1, 1, 7, 7)
+    w = torch.ones(1, 1, 3, 3)
+    standard = F.conv2d(x, w)[0, 0]
+    dilated = F.conv2d(x, w, padding=1, dilation=2)[0, 0]
+    data = json.loads(published[catalog.get("dilation-coverage").filename("light", "json")])
+    computing = [s for s in data["steps"] if s["cells"]]
+    assert len(computing) == standard.numel()
+    for n, step in enumerate(computing):
+        r, c = divmod(n, 5)
+        assert [(x["label"], x["cell"]) for x in step["cells"]] == [("Y", [r, c]), ("Y", [r, c])]
+        assert [x["value"] for x in step["cells"]] == [standard[r, c].item(), dilated[r, c].item()]

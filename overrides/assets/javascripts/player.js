@@ -31,7 +31,10 @@ function fmt(value) {
 
 function caption(data, step) {
   if (data.kind === "trace") return step.label ? T.trace(step.label, step.rows, step.cols, step.cells) : "";
-  if (data.kind === "panels") return T.panel(data.steps.indexOf(step) + 1, data.steps.length);
+  if (data.kind === "panels") {
+    const cells = step.cells.map((c) => `${c.label}[${c.cell[0]},${c.cell[1]}] = ${fmt(c.value)}`);
+    return cells.length ? cells.join("; ") : T.panel(data.steps.indexOf(step) + 1, data.steps.length);
+  }
   if (!step.out) return T.done;
   const cell = T.cell(step.out[0], step.out[1]);
   if (step.op === "max") return `${cell} = ${T.max}(${step.window.map(fmt).join(", ")}) = ${fmt(step.value)}`;
