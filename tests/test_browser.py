@@ -237,6 +237,15 @@ def first_results(page, query):
     page.wait_for_function(
         "q => [...document.querySelectorAll('.md-search-result__item mark')].some(m => m.textContent === q)",
         arg=query, timeout=20000)
+    # typing sends a query per key ("步" before "步幅", whose results also mark 步幅 as a prefix):
+    # wait until the results have stopped changing
+    previous = None
+    for _ in range(40):
+        current = page.inner_html(".md-search-result__list")
+        if current == previous:
+            break
+        previous = current
+        page.wait_for_timeout(400)
     href = page.eval_on_selector(".md-search-result__item > a", "a => decodeURIComponent(a.getAttribute('href'))")
     marks = page.eval_on_selector_all(".md-search-result__item mark", "els => [...new Set(els.map(e => e.textContent))]")
     missing = page.eval_on_selector_all(".md-search-result__item del", "els => els.map(e => e.textContent)")
