@@ -348,6 +348,9 @@ def test_every_animation_has_a_player_named_in_the_pages_language(browser, serve
             "new Set([...document.querySelectorAll('.md-typeset img[src*=\"figures/\"][src*=\".gif\"]')]"
             ".map(img => img.closest('figure, a, p'))).size")
         assert animations > 0 and page.locator(".player").count() == animations, page_name
+        # before the player takes over, its canvas holds no space (the page does not jump)
+        assert page.evaluate("[...document.querySelectorAll('.player__canvas[hidden]')]"
+                             ".every(c => c.offsetHeight === 0)"), page_name
         names = set(page.eval_on_selector_all(".player__button", "els => els.map(b => b.getAttribute('aria-label'))"))
         play, pause, previous, following = PLAYER_NAMES[lang]
         assert {previous, following} <= names and (play in names or pause in names), names
