@@ -158,13 +158,7 @@ class Player {
     const data = await this.data();
     const n = Math.min(this.step, data.steps.steps.length - 1);
     const step = data.steps.steps[n];
-    let bitmap = data.bitmaps.get(n);
-    if (!bitmap) {
-      const { image } = await data.decoder.decode({ frameIndex: step.gif_frame });
-      bitmap = await createImageBitmap(image);
-      image.close();
-      data.bitmaps.set(n, bitmap);
-    }
+    const bitmap = await this.bitmap(n);
     const [w, h] = data.steps.size;
     if (this.canvas.width !== w) this.canvas.width = w;
     if (this.canvas.height !== h) this.canvas.height = h;
@@ -176,16 +170,20 @@ class Player {
     return step;
   }
 
-  // the last step's picture, for printing (decoded once the player has taken over)
-  async lastBitmap() {
+  // the picture of step n, decoded from its GIF frame the first time it is needed
+  async bitmap(n) {
     const data = await this.data();
-    const n = data.steps.steps.length - 1;
     if (!data.bitmaps.has(n)) {
       const { image } = await data.decoder.decode({ frameIndex: data.steps.steps[n].gif_frame });
       data.bitmaps.set(n, await createImageBitmap(image));
       image.close();
     }
-    this.last = data.bitmaps.get(n);
+    return data.bitmaps.get(n);
+  }
+
+  // the last step's picture, for printing (decoded once the player has taken over)
+  async lastBitmap() {
+    this.last = await this.bitmap((await this.data()).steps.steps.length - 1);
   }
 
   printLast(printing) {
@@ -298,33 +296,42 @@ class Player {
     this.stop();
     const wasPlaying = this.playing;
     await this.takeOver();
-    const dialog = document.createElement("dialog");
-    dialog.className = "player__dialog";
-    dialog.setAttribute("aria-label", this.imgs[0].alt);
-    const close = button(T.close, "player__close", () => dialog.close());
     const placeholder = document.createComment("player");
     this.root.parentNode.insertBefore(placeholder, this.root);
-    const frame = document.createElement("div");
-    frame.className = "player__large";
     // at least the figure's own pixels, and digits at least as large as the page's text
     const text = parseFloat(getComputedStyle(document.querySelector(".md-typeset") || document.body).fontSize);
     const digit = (await this.data()).steps.digit_px;
-    frame.style.setProperty("--natural-width", `${Math.ceil(this.imgs[0].width * Math.max(1, text / digit))}px`);
-    frame.append(this.canvas);
-    dialog.append(close, frame, this.root);
-    document.body.append(dialog);
-    dialog.addEventListener("close", () => {
+    const width = Math.ceil(this.imgs[0].width * Math.max(1, text / digit));
+    openDialog(this.imgs[0].alt, this.canvas, width, this.enlarge, () => {
       placeholder.parentNode.insertBefore(this.canvas, this.imgs[0]);
       placeholder.replaceWith(this.root);
-      dialog.remove();
-      this.enlarge.focus();
       if (this.playing) this.run();
-    });
-    dialog.showModal();
+    }, this.root);
     this.playing = wasPlaying;
     if (this.playing) this.run();
     else await this.draw();
   }
+}
+
+// The enlarged view: a modal dialog at the screen's full width holding ``content`` at least
+// ``width`` pixels wide (and ``extra`` under it); closing it (Escape, ✕) runs ``onClose`` and
+// returns the focus to ``opener``.
+function openDialog(label, content, width, opener, onClose = () => {}, extra = null) {
+  const dialog = document.createElement("dialog");
+  dialog.className = "player__dialog";
+  dialog.setAttribute("aria-label", label);
+  const large = document.createElement("div");
+  large.className = "player__large";
+  large.style.setProperty("--natural-width", `${width}px`);
+  large.append(content);
+  dialog.append(button(T.close, "player__close", () => dialog.close()), large, ...(extra ? [extra] : []));
+  document.body.append(dialog);
+  dialog.addEventListener("close", () => {
+    onClose();
+    dialog.remove();
+    opener.focus();
+  });
+  dialog.showModal();
 }
 
 // A still figure (PNG) can be enlarged too: the same dialog, with the picture at least at its
@@ -334,23 +341,10 @@ function enlargeable(imgs) {
   const anchor = last.closest("a") || last;
   const open = button(T.enlarge, "player__enlarge", () => {
     const img = imgs.find((i) => i.getClientRects().length) || imgs[0];
-    const dialog = document.createElement("dialog");
-    dialog.className = "player__dialog";
-    dialog.setAttribute("aria-label", img.alt);
-    const large = document.createElement("div");
-    large.className = "player__large";
     const copy = img.cloneNode();
     copy.removeAttribute("loading");
     copy.className = "player__still";
-    large.style.setProperty("--natural-width", `${img.width}px`);
-    large.append(copy);
-    dialog.append(button(T.close, "player__close", () => dialog.close()), large);
-    document.body.append(dialog);
-    dialog.addEventListener("close", () => {
-      dialog.remove();
-      open.focus();
-    });
-    dialog.showModal();
+    openDialog(img.alt, copy, img.width, open);
   });
   const bar = document.createElement("div");
   bar.className = "player__bar player__bar--still";
