@@ -110,11 +110,14 @@ def _figure(config: Config, theme: str, fmt: str, strip: bool = False, frame: Op
             durations = [f.duration_ms for f in sc.frames]
             if fmt in ("gif", "json"):
                 shown_by: list = []
-                data = encode.gif(frames, durations, reserved=t.colours(), exact=True, shown_by=shown_by)
+                data = encode.gif(frames, durations, reserved=t.colours(), exact=True, shown_by=shown_by,
+                                  poster=True)
                 with Image.open(io.BytesIO(data)) as image:
                     size = image.size
                 box = geometry.get("output")
-                return {"gif": data, "json": steps.dumps(steps.step_data(sc, config.kind, shown_by, size, box))}
+                # a GIF whose first step is not its frame 0 opens on a poster (the last step, briefly)
+                lead = encode.SUBFRAME_MS if shown_by[0] else 0
+                return {"gif": data, "json": steps.dumps(steps.step_data(sc, config.kind, shown_by, size, box, lead))}
             if strip:
                 return {fmt: encode.png(encode.strip_of(frames, durations), reserved=t.colours())}
             return {fmt: encode.png(_nth(frames, frame), reserved=t.colours())}

@@ -4,6 +4,7 @@ Run locally after `apt-get install chromium` (see README). Without /usr/bin/chro
 are skipped on a developer's machine and fail in CI (CI=true), where .ci/run installs it.
 """
 
+import io
 import json
 import os
 import re
@@ -11,6 +12,7 @@ import zipfile
 from pathlib import Path
 from urllib.parse import urljoin
 
+import numpy as np
 import pytest
 
 from helpers import LANGS, ROOT
@@ -83,6 +85,12 @@ def page_urls(site, base):
         for html in sorted((site / lang).rglob("index.html")):
             urls.append(urljoin(base, html.relative_to(site).as_posix().removesuffix("index.html")))
     return urls
+
+
+def page_gifs(html: Path, light_only: bool = False) -> list[Path]:
+    """The GIF files a built page shows (only those of the light palette with ``light_only``)."""
+    names = re.findall(r'<img [^>]*src="([^"#]+\.gif)(#only-\w+)?"', html.read_text())
+    return [(html.parent / src).resolve() for src, mark in names if not (light_only and mark == "#only-dark")]
 
 
 def load_all_images(page):
@@ -530,3 +538,28 @@ def test_printing_shows_each_taken_over_animation_complete(browser, served):
     page.wait_for_function(f"last => ({picture})() !== last", arg=last)
     assert page.evaluate(picture) == first
     visit.close()
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["untouched", "no-javascript"])
+def test_printing_an_untouched_animation_prints_its_last_step(browser, served, site, javascript):
+    """A figure the reader never touched (or a page without JavaScript) is still the GIF, and
+    Chromium prints a GIF's first frame: the engine's poster, the last step whole."""
+    pypdf = pytest.importorskip("pypdf")
+    from PIL import Image
+
+    visit = Visit(browser, f"{served}en/sliding-window/", java_script_enabled=javascript)
+    page = visit.page
+    page.wait_for_timeout(2500)  # the GIFs on screen have moved on from their first frame
+    # (lazy images below the fold too: Chromium loads them for printing)
+    printed = []
+    for picture in pypdf.PdfReader(io.BytesIO(page.pdf(format="A4"))).pages:
+        printed += [np.asarray(im.image.convert("RGB")) for im in picture.images]
+    visit.close()
+    shown = page_gifs(site / "en" / "sliding-window" / "index.html", light_only=True)
+    assert shown, "the chapter has animations"
+    for path in shown:
+        with Image.open(path) as gif:
+            gif.seek(gif.n_frames - 1)
+            last = np.asarray(gif.convert("RGB"))
+        assert any(p.shape == last.shape and np.array_equal(p, last) for p in printed), \
+            f"{path.name} did not print as its last step"

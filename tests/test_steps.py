@@ -69,9 +69,11 @@ def test_steps_point_at_whole_frames_and_keep_the_timing(entry, published):
             assert data["size"] == list(im.size)
         frames = [s["gif_frame"] for s in data["steps"]]
         assert frames == sorted(set(frames)) and frames[-1] == len(durations) - 1
-        assert sum(s["ms"] for s in data["steps"]) == sum(durations)
+        # the poster (the last step, briefly) comes before the first step, and is in the lead
+        assert frames[0] >= 1 and data["lead_ms"] == durations[0] == encode.SUBFRAME_MS
+        assert data["lead_ms"] + sum(s["ms"] for s in data["steps"]) == sum(durations)
         # a step ends where its GIF frame ends: the sub-frames before it belong to it
-        ends = np.cumsum(durations)
+        ends = np.cumsum(durations) - data["lead_ms"]
         assert [int(ends[f]) for f in frames] == list(np.cumsum([s["ms"] for s in data["steps"]]))
 
 
@@ -87,6 +89,9 @@ def test_a_step_frame_is_the_drawn_step():
     palette = encode._reserved_palette(theme.LIGHT.colours())
     with Image.open(io.BytesIO(gif)) as im:
         assert im.n_frames > len(data["steps"])  # there are sub-frames to skip
+        im.seek(0)  # the poster: the last step
+        assert np.array_equal(np.asarray(im.convert("RGB")), np.asarray(
+            Image.fromarray(drawn[-1]).quantize(palette=palette, dither=Image.Dither.NONE).convert("RGB")))
         for step, picture in zip(data["steps"], drawn):
             im.seek(step["gif_frame"])
             shown = np.asarray(im.convert("RGB"))

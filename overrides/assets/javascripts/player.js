@@ -264,9 +264,10 @@ class Player {
 
   // where the GIF that played as an image would be now, from the time since the page loaded
   async nativeStep() {
-    const steps = (await this.data()).steps.steps;
-    const loop = steps.reduce((sum, s) => sum + s.ms, 0);
-    let t = (performance.now() - this.started) % loop;
+    const { steps, lead_ms: lead = 0 } = (await this.data()).steps;
+    const loop = steps.reduce((sum, s) => sum + s.ms, lead);
+    let t = (performance.now() - this.started) % loop - lead;
+    if (t < 0) return steps.length - 1; // the poster: the GIF opens on its last step
     for (let n = 0; n < steps.length; n++) {
       if (t < steps[n].ms) return n;
       t -= steps[n].ms;
