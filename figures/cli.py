@@ -94,7 +94,8 @@ def make_parser() -> Parser:
     sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
 
     shape = sub.add_parser("shape", help="output size and its formula (no torch)")
-    shape.add_argument("op", choices=("conv", "transposed", "pool"))
+    shape.add_argument("op", choices=SHAPE_OPS,
+                       help="conv, transposed, max or avg pooling (pool is max)")
     _add_geometry(shape, pool=True)
     shape.add_argument("--ceil-mode", action="store_true", help="pooling only")
     shape.add_argument("--json", action="store_true", help="one JSON object")
@@ -124,20 +125,33 @@ def make_parser() -> Parser:
     return parser
 
 
+SHAPE_OPS = ("conv", "transposed", "max", "avg", "pool")
+
+
+def shape_of(op: str, input, kernel, stride=None, padding=(0, 0), dilation=(1, 1), output_padding=(0, 0),
+             ceil_mode: bool = False) -> arith.Shape:
+    """The verdict of ``shape`` on one configuration (parsed pairs, or "same"/"valid" padding):
+    the shape, or UsageError/ValueError with the one-line reason. The explorer page states the
+    same reasons (tests/test_explore.py compares them)."""
+    if op not in SHAPE_OPS:
+        raise UsageError(f"op {_q(op)}: give one of {', '.join(SHAPE_OPS)}")
+    if op in ("max", "avg", "pool"):
+        if output_padding != (0, 0):
+            raise UsageError(f"--output-padding {output_padding}: pooling has no output padding")
+        if isinstance(padding, str):
+            raise UsageError(f"--padding {padding}: pooling takes integer padding")
+        if op == "avg" and dilation != (1, 1):
+            raise UsageError(f"--dilation {dilation}: average pooling has no dilation")
+        return arith.pool2d(input, kernel, stride, padding, dilation, ceil_mode)
+    if ceil_mode:
+        raise UsageError("--ceil-mode: only pooling has a ceil mode")
+    config = Config(op, input, kernel, stride or (1, 1), padding, dilation, output_padding)
+    return _checked_shape(config, draw=False)
+
+
 def _shape(args) -> int:
-    if args.op == "pool":
-        if args.output_padding != (0, 0):
-            raise UsageError(f"--output-padding {args.output_padding}: pooling has no output padding")
-        if isinstance(args.padding, str):
-            raise UsageError(f"--padding {args.padding}: pooling takes integer padding")
-        result = arith.pool2d(args.input, args.kernel, args.stride, args.padding, args.dilation, args.ceil_mode)
-    else:
-        if args.ceil_mode:
-            raise UsageError("--ceil-mode: only pooling has a ceil mode")
-        stride = args.stride or (1, 1)
-        config = Config("conv" if args.op == "conv" else "transposed", args.input, args.kernel, stride,
-                        args.padding, args.dilation, args.output_padding)
-        result = _checked_shape(config, draw=False)
+    result = shape_of(args.op, args.input, args.kernel, args.stride, args.padding, args.dilation,
+                      args.output_padding, args.ceil_mode)
     if args.json:
         print(json.dumps({
             "op": args.op,

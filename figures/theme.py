@@ -149,3 +149,28 @@ def get(name: str) -> Theme:
     if name not in THEMES:
         raise ValueError(f"theme={name!r}: theme must be one of {', '.join(THEMES)}")
     return THEMES[name]
+
+
+# Material's palettes: the scheme a page shows each theme's figures under
+SCHEMES = {"light": "default", "dark": "slate"}
+
+
+def css() -> str:
+    """The themes' colours as CSS custom properties, one block per Material colour scheme, for
+    pages that draw grids themselves (the explorer): generated from here, never copied by hand.
+    ``--fig-ROLE-digit`` is the digit on that role's fill (``Theme.digit``)."""
+    blocks = ["/* Generated from figures/theme.py (css()): the figures' colours. Do not edit. */"]
+    for name, scheme in SCHEMES.items():
+        t = THEMES[name]
+        props = {"background": t.background, "text": t.text, "muted": t.muted, "line": t.line}
+        for role in ROLES:
+            if role in t.fill:
+                props[f"{role}-fill"] = t.fill[role]
+                props[f"{role}-digit"] = t.digit(role, t.fill[role])
+            props[f"{role}-strong"] = t.strong[role]
+            props[f"{role}-label"] = t.label[role]
+        for role, colour in t.hatch.items():
+            props[f"{role}-hatch"] = colour
+        lines = "".join(f"  --fig-{key}: {value};\n" for key, value in props.items())
+        blocks.append(f'[data-md-color-scheme="{scheme}"] {{\n{lines}}}')
+    return "\n".join(blocks) + "\n"

@@ -15,11 +15,15 @@ import mkdocs_gen_files
 sys.path.insert(0, str(Path(__file__).parent))
 from pages import figure_uses  # noqa: E402
 
-from figures import build, catalog  # noqa: E402
+from figures import build, catalog, theme  # noqa: E402
 
 for filename, data in build.files():  # verified against the cache's checksums
     with mkdocs_gen_files.open(f"figures/{filename}", "wb") as target:
         target.write(data)
+
+# the figures' colours for pages that draw grids themselves (the explorer; scripts/hooks.py)
+with mkdocs_gen_files.open("assets/stylesheets/figure-theme.css", "w", encoding="utf-8") as target:
+    target.write(theme.css())
 
 LANG = mkdocs_gen_files.config.theme["language"]
 WORDS = {

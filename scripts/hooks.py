@@ -3,7 +3,9 @@
 - Interface strings in the page's language: the palette toggle and the heading permalinks take
   their names from ``extra.ui`` (mkdocs.zh.yml gives the Chinese ones).
 - KaTeX only where there is math: its stylesheet and scripts are added to pages that have a
-  formula, and to no other page (a page without math loads 300 KB less).
+  formula, and to no other page (a page without math loads 300 KB less). The same for the
+  explorer: its scripts and stylesheets (with the figures' colours, generated from the theme by
+  gen_figures.py) only on the page that has it.
 - Figures with their intrinsic size: every ``<img>`` of a figure gets its width and height, so
   the page does not jump as figures load.
 - Search previews without raw LaTeX: formulas in the search index become readable text.
@@ -29,6 +31,9 @@ from mkdocs.plugins import event_priority
 from mkdocs.utils import get_relative_url
 
 SHIM = "assets/javascripts/iframe-worker/shim.js"
+# the explorer's stylesheets and scripts, on the page that has one (explore.md) and no other
+EXPLORER_CSS = ("assets/stylesheets/figure-theme.css", "assets/stylesheets/explore.css")
+EXPLORER_JS = ("assets/javascripts/explore-arith.js", "assets/javascripts/explore.js")
 KATEX = ("assets/katex/katex.min.css", "assets/katex/katex.min.js", "assets/katex/auto-render.min.js")
 
 
@@ -123,6 +128,11 @@ def on_post_page(output, page, config):
         css, *scripts = (get_relative_url(path, page.url) for path in KATEX)
         output = output.replace("</head>", f'<link rel="stylesheet" href="{css}">\n</head>', 1)
         tags = "".join(f'<script src="{src}"></script>' for src in scripts)
+        output = output.replace("</body>", tags + "\n</body>", 1)
+    if '<div id="explorer"' in output:  # after KaTeX, which the explorer typesets its formulas with
+        links = "".join(f'<link rel="stylesheet" href="{get_relative_url(path, page.url)}">\n' for path in EXPLORER_CSS)
+        output = output.replace("</head>", links + "</head>", 1)
+        tags = "".join(f'<script src="{get_relative_url(path, page.url)}"></script>' for path in EXPLORER_JS)
         output = output.replace("</body>", tags + "\n</body>", 1)
     if offline():
         output = ALTERNATE_LINK.sub("", output)

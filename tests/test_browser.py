@@ -17,43 +17,9 @@ import pytest
 
 from helpers import LANGS, ROOT
 
-CHROMIUM = Path("/usr/bin/chromium")
+from browsing import ARGS, CHROMIUM, Visit, browser, sync_api  # noqa: F401  (browser: a fixture)
+
 SCREENSHOTS = ROOT / "build" / "screenshots"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--no-first-run", "--disable-sync"]
-
-if not CHROMIUM.exists():
-    if os.environ.get("CI"):
-        pytest.fail("CI must install Debian's chromium (apt-get install chromium)", pytrace=False)
-    pytest.skip("needs /usr/bin/chromium (apt-get install chromium)", allow_module_level=True)
-
-sync_api = pytest.importorskip("playwright.sync_api")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield b
-        b.close()
-
-
-class Visit:
-    """A page with everything it requested, and every console error and failed request."""
-
-    def __init__(self, browser, url, **context):
-        self.context = browser.new_context(**context)
-        self.page = self.context.new_page()
-        self.requests, self.errors, self.warnings = [], [], []
-        self.page.on("request", lambda r: self.requests.append(r.url))
-        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else
-                     self.warnings.append(m.text) if m.type == "warning" else None)
-        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-        self.page.on("requestfailed", lambda r: self.errors.append(f"failed: {r.url}"))
-        self.page.goto(url, wait_until="networkidle")
-
-    def close(self):
-        self.context.close()
 
 
 READY = ("Type to start searching", "键入以开始搜索")  # Material's prompt once its worker is ready
@@ -197,6 +163,13 @@ def test_offline_copy_works_from_the_file_system(browser, tmp_path):
     visit.page.hover(".md-header__option .md-select")
     visit.page.click("a.md-select__link[hreflang=zh]")
     visit.page.wait_for_url(re.compile(r".*/zh/sliding-window\.html#stride$"))
+    # the explorer computes from the file system too, and keeps its configuration in the address
+    visit.page.goto((root / "zh" / "explore.html").as_uri() + "?op=transposed&input=16&kernel=3&stride=2&padding=1",
+                    wait_until="load")
+    assert visit.page.get_attribute("#explore-output", "data-shape") == "31×31"
+    visit.page.fill("#explore-output_padding", "1")
+    assert visit.page.get_attribute("#explore-output", "data-shape") == "32×32" and "output_padding=1" in visit.page.url
+    assert visit.page.locator(".explorer__formula .katex").count() == 1  # the formula typeset
     foreign = [r for r in visit.requests if not r.startswith("file://") and not r.startswith("data:")]
     assert foreign == []
     assert visit.errors == [], visit.errors

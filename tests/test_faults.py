@@ -646,6 +646,8 @@ def test_the_frame_by_frame_encoder_shows_the_drawn_frames():
     quantised, _ = encode.distinct(
         [np.asarray(Image.fromarray(f).quantize(palette=palette, dither=Image.Dither.NONE).convert("RGB"))
          for f in drawn], [f.duration_ms for f in sc.frames])
+    poster, shown = shown[0], shown[1:]  # the last step, briefly, before the first
+    assert poster[1] == encode.SUBFRAME_MS and np.array_equal(poster[0], quantised[-1])
     steps = [picture for picture, ms in shown if ms > encode.SUBFRAME_MS]
     assert len(steps) == len(quantised)
     assert all(np.array_equal(a, b) for a, b in zip(steps, quantised))

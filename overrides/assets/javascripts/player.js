@@ -353,6 +353,9 @@ function enlargeable(imgs) {
   anchor.parentNode.insertBefore(bar, anchor.nextSibling);
 }
 
+// for the explorer (explore.js): the same captions and buttons as every figure's player
+window.SitePlayer = { caption, button };
+
 function start() {
   if (!("ImageDecoder" in window)) return; // the plain GIF
   const groups = new Map();
