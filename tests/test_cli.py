@@ -122,3 +122,12 @@ def test_render_pooling(tmp_path):
     assert r.returncode == 0, r.stderr
     with Image.open(out) as im:
         assert im.format == "PNG"
+
+
+def test_shape_names_max_and_average_pooling():
+    r = run_cli("shape", "avg", "--input", "6x9", "--kernel", "2x3", "--ceil-mode")
+    assert r.returncode == 0 and r.stdout.startswith("pool: 6×9 → 3×3")
+    r = run_cli("shape", "max", "--input", "7", "--kernel", "3", "--dilation", "2")
+    assert r.returncode == 0 and "7×7 → 1×1" in r.stdout  # stride = kernel: ⌊(7 − 4 − 1) / 3⌋ + 1
+    r = run_cli("shape", "avg", "--input", "7", "--kernel", "3", "--dilation", "2")
+    assert r.returncode == 2 and r.stderr.strip().endswith("--dilation (2, 2): average pooling has no dilation")
