@@ -33,7 +33,8 @@ from mkdocs.utils import get_relative_url
 SHIM = "assets/javascripts/iframe-worker/shim.js"
 # the explorer's stylesheets and scripts, on the page that has one (explore.md) and no other
 EXPLORER_CSS = ("assets/stylesheets/figure-theme.css", "assets/stylesheets/explore.css")
-EXPLORER_JS = ("assets/javascripts/explore-arith.js", "assets/javascripts/explore.js")
+EXPLORER_JS = ("assets/javascripts/explore-arith.js", "assets/javascripts/explore-strings.js",
+               "assets/javascripts/explore-grids.js", "assets/javascripts/explore.js")
 KATEX = ("assets/katex/katex.min.css", "assets/katex/katex.min.js", "assets/katex/auto-render.min.js")
 
 

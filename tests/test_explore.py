@@ -207,6 +207,7 @@ def drawn(c):
 @settings(max_examples=300, derandomize=True, database=None, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.filter_too_much])
 @given(c=configurations(small=True).filter(drawn))
+@pytest.mark.filterwarnings("ignore:Using padding='same' with even kernel lengths")  # torch's note on speed
 def test_every_output_cell_marks_the_cells_torch_reads_and_shows_torchs_value(explorer, c):
     assert page_verdict(explorer.page, c)[0] == "shape"
     got = explorer.page.evaluate(WINDOWS)
@@ -416,7 +417,8 @@ def test_the_chapters_link_to_the_explorer_with_their_configurations(site):
 def test_only_the_explorer_page_loads_its_scripts(site):
     for html in site.rglob("*.html"):
         text = html.read_text(encoding="utf-8")
-        has = "explore.js" in text or "explore-arith.js" in text or "figure-theme.css" in text
+        has = any(name in text for name in ("explore.js", "explore-arith.js", "explore-strings.js", "explore-grids.js", "figure-theme.css",
+                                            "explore.css"))
         assert has == (html.parent.name == "explore"), html
 
 

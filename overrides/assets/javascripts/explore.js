@@ -4,7 +4,8 @@
 // for a refusal, in the page's language), the grids with the window of each output cell, the
 // PyTorch line and the render command. The configuration lives in the URL query (the CLI's
 // option names), replaced, never pushed, on every change. The arithmetic is explore-arith.js,
-// checked against figures/arith.py and torch by tests/test_explore.py.
+// checked against figures/arith.py and torch by tests/test_explore.py; the grids and their
+// stepping are explore-grids.js; the words are explore-strings.js.
 // A classic script (not a module): the offline copy runs it from file://, where modules are refused.
 (() => {
 const root = document.getElementById("explorer");
@@ -12,13 +13,11 @@ if (!root) return;
 const A = window.ExploreArith;
 const S = window.SiteStrings(document.documentElement.lang);
 const T = S.explore;
-const { caption, button } = window.SitePlayer;
+const { button } = window.SitePlayer;
 const REDUCED = matchMedia("(prefers-reduced-motion: reduce)");
 const form = root.querySelector("form");
 const output = document.getElementById("explore-output");
 const formula = root.querySelector(".explorer__formula");
-const figure = root.querySelector(".explorer__figure");
-const grids = root.querySelector(".explorer__grids");
 const code = root.querySelector(".explorer__code");
 const SIZE = /^\s*(-?[0-9]+)\s*(?:[x×,]\s*(-?[0-9]+)\s*)?$/;
 const FIELDS = { input: 1, kernel: 1, stride: 1, padding: 0, dilation: 1, output_padding: 0 };
@@ -26,8 +25,7 @@ const OPS = { conv: ["input", "kernel", "stride", "padding", "dilation"],
   transposed: ["input", "kernel", "stride", "padding", "dilation", "output_padding"],
   max: ["input", "kernel", "stride", "padding", "dilation", "ceil_mode"],
   avg: ["input", "kernel", "stride", "padding", "ceil_mode"] };
-const MAX_INPUT = 16; // grids are drawn for inputs up to 16×16 …
-const MAX_GRID = 32; // … and at most 32 cells a side (figures/config.py MAX_GRID)
+const figures = window.ExploreGrids.create(root);
 const field = (name) => form.elements[name];
 const option = (name) => `--${name.replace("_", "-")}`;
 
@@ -195,280 +193,6 @@ function answer(c) {
   return shape;
 }
 
-// ---------------------------------------------------------------- the grids and the stepping
-
-let view = null; // the drawn configuration: { c, g, cells, steps, step, playing, … }
-
-function gridBox(label, symbol, role, rows, cols, make) {
-  const box = document.createElement("div");
-  box.className = "explorer__grid";
-  const title = document.createElement("div");
-  title.className = `explorer__label explorer__label--${role}`;
-  title.textContent = `${label} ${symbol} · ${rows}×${cols}`;
-  const cells = document.createElement("div");
-  cells.className = "explorer__cells";
-  cells.style.gridTemplateColumns = `repeat(${cols}, var(--cell))`;
-  const all = [];
-  for (let r = 0; r < rows; r++) {
-    for (let q = 0; q < cols; q++) {
-      const cell = make(r, q);
-      all.push(cell);
-      cells.append(cell);
-    }
-  }
-  const scroller = document.createElement("div");
-  scroller.className = "explorer__scroll";
-  scroller.append(cells);
-  box.append(title, scroller);
-  return { box, all };
-}
-
-function cellEl(tag, role, text) {
-  const el = document.createElement(tag);
-  el.className = `explorer__cell explorer__cell--${role}`;
-  if (tag === "button") { el.type = "button"; el.tabIndex = -1; }
-  const span = document.createElement("span");
-  span.textContent = text;
-  el.append(span);
-  return el;
-}
-
-function fmt(v) {
-  if (v === -Infinity) return "−∞";
-  return Number.isInteger(v) ? String(v) : String(Number(v.toFixed(2)));
-}
-
-function draw(c, shape) {
-  stop();
-  grids.replaceChildren();
-  view = null;
-  const g = A.grid({ ...c, shape });
-  const [R, C] = [g.rows.size, g.cols.size];
-  if (c.input[0] > MAX_INPUT || c.input[1] > MAX_INPUT || R > MAX_GRID || C > MAX_GRID) {
-    figure.hidden = true;
-    grids.hidden = false;
-    const p = document.createElement("p");
-    p.className = "explorer__note";
-    p.textContent = T.tooLarge;
-    grids.append(p);
-    return;
-  }
-  figure.hidden = false;
-  const transposed = c.op === "transposed";
-  const x = gridBox(T.input, "X", "input", R, C, (r, q) => {
-    const role = g.rows.role[r] === "input" && g.cols.role[q] === "input" ? "input"
-      : g.rows.role[r] === "pad" || g.cols.role[q] === "pad" ? "pad" : "zero";
-    const i = g.rows.holds[r], j = g.cols.holds[q];
-    const isInput = role === "input";
-    const el = cellEl(transposed && isInput ? "button" : "span", role, isInput ? String(g.value(i, j)) : "0");
-    if (isInput) { el.dataset.i = i; el.dataset.j = j; }
-    el.dataset.r = r;
-    el.dataset.c = q;
-    return el;
-  });
-  const [KH, KW] = c.kernel;
-  const pooling = c.op === "max" || c.op === "avg";
-  const w = gridBox(pooling ? T.window : T.kernel, pooling ? (c.op === "max" ? "max" : "avg") : "W", "kernel", KH, KW,
-    () => cellEl("span", "kernel", pooling ? "" : "1"));
-  const [OH, OW] = shape.output;
-  const y = gridBox(T.output, "Y", "output", OH, OW, (r, q) => {
-    const el = cellEl("button", "output", "");
-    el.dataset.r = r;
-    el.dataset.c = q;
-    return el;
-  });
-  grids.append(x.box, w.box, y.box);
-  grids.hidden = false;
-  const steps = [];
-  for (let r = 0; r < OH; r++) for (let q = 0; q < OW; q++) steps.push({ r, q, ...g.cell(r, q) });
-  view = { c, g, x: x.all, y: y.all, steps, step: steps.length, playing: false, C, OW };
-  for (const el of view.y) {
-    const n = Number(el.dataset.r) * OW + Number(el.dataset.c);
-    el.setAttribute("aria-label", `Y[${el.dataset.r},${el.dataset.c}]`);
-    el.addEventListener("pointerenter", () => go(n, false));
-    el.addEventListener("focus", () => go(n, true));
-    el.addEventListener("click", () => go(n, true));
-    el.addEventListener("keydown", (ev) => cellKey(ev, n, OH, OW, view.y));
-  }
-  if (transposed) {
-    const inputs = view.x.filter((el) => el.tagName === "BUTTON");
-    inputs.forEach((el, n) => {
-      const show = () => writes(Number(el.dataset.i), Number(el.dataset.j), el);
-      el.setAttribute("aria-label", `X[${el.dataset.i},${el.dataset.j}]`);
-      el.addEventListener("pointerenter", show);
-      el.addEventListener("focus", show);
-      el.addEventListener("click", show);
-      el.addEventListener("keydown", (ev) => cellKey(ev, n, c.input[0], c.input[1], inputs));
-    });
-    if (inputs.length) inputs[0].tabIndex = 0;
-  }
-  fitCells();
-  render();
-}
-
-// arrow keys move among the cells of a grid (one tab stop per grid)
-function cellKey(ev, n, rows, cols, all) {
-  const moves = { ArrowLeft: -1, ArrowRight: 1, ArrowUp: -cols, ArrowDown: cols, Home: -n, End: rows * cols - 1 - n };
-  if (!(ev.key in moves)) return;
-  ev.preventDefault();
-  ev.stopPropagation();
-  const to = n + moves[ev.key];
-  if (to >= 0 && to < all.length) all[to].focus();
-}
-
-// the output cells that input cell X[i, j] is added into (a transposed convolution)
-function writes(i, j, source) {
-  if (!view) return;
-  stop();
-  view.step = view.steps.length;
-  render();
-  let n = 0;
-  view.steps.forEach((s, k) => {
-    const hit = s.reads.some(([a, b]) => a === i && b === j);
-    view.y[k].classList.toggle("is-written", hit);
-    n += hit;
-  });
-  source.classList.add("is-source");
-  view.x.forEach((el) => { if (el !== source) el.classList.remove("is-source"); if (el.tagName === "BUTTON") el.tabIndex = el === source ? 0 : -1; });
-  captionEl.textContent = T.writes(i, j, n);
-}
-
-function render() {
-  const { steps, step, g } = view;
-  const current = steps[step];
-  const inWindow = new Set(current ? current.window.map(([a, b]) => a * view.C + b) : []);
-  for (const el of view.x) {
-    const key = Number(el.dataset.r) * view.C + Number(el.dataset.c);
-    el.classList.toggle("is-window", inWindow.has(key));
-    el.classList.toggle("is-read", inWindow.has(key) && el.dataset.i !== undefined);
-    el.classList.remove("is-source");
-  }
-  view.y.forEach((el, k) => {
-    el.classList.remove("is-written");
-    el.classList.toggle("is-current", k === step);
-    el.firstChild.textContent = k <= step ? fmt(steps[k].value) : "";
-    el.dataset.value = steps[k].value;
-    el.tabIndex = k === Math.min(step, steps.length - 1) ? 0 : -1;
-  });
-  range.max = steps.length + 1;
-  range.value = step + 1;
-  counter.textContent = S.counter(step + 1, steps.length + 1);
-  captionEl.textContent = caption(...stepData(current, g));
-}
-
-// a step in the form of the figures' step data (figures/steps.py), for the players' caption
-function stepData(s, g) {
-  const c = view.c;
-  const kind = c.op;
-  if (!s) return [{ kind }, { out: null }];
-  const step = { out: [s.r, s.q], value: s.value };
-  if (kind === "max") Object.assign(step, { op: "max", window: s.reads.map(([i, j]) => g.value(i, j)) });
-  else if (kind === "avg") {
-    const padded = s.window.filter(([a, b]) => a < c.input[0] + 2 * c.padding[0] && b < c.input[1] + 2 * c.padding[1]);
-    Object.assign(step, { op: "avg", window: padded.map(s.x), count: padded.length });
-  } else step.window = s.window.map((cell) => [s.x(cell), 1]);
-  return [{ kind }, step];
-}
-
-// the player's controls, as under every animation of the site
-const bar = document.createElement("div");
-bar.className = "player__bar";
-const prev = button(S.previous, "player__prev", () => go(view.step - 1, true));
-const toggle = button(S.play, "player__toggle", () => (view.playing ? pause() : play()));
-const next = button(S.next, "player__next", () => go(view.step + 1, true));
-const range = document.createElement("input");
-range.type = "range";
-range.min = 1;
-range.className = "player__range";
-range.setAttribute("aria-label", S.scrubber);
-range.addEventListener("input", () => go(Number(range.value) - 1, true));
-const counter = document.createElement("span");
-counter.className = "player__counter";
-bar.append(prev, toggle, next, range, counter);
-const captionEl = document.createElement("p");
-captionEl.className = "player__caption";
-captionEl.setAttribute("aria-live", "off");
-figure.prepend(bar);
-figure.append(captionEl);
-figure.addEventListener("keydown", (ev) => {
-  if (!view || ev.target.tagName === "INPUT") return;
-  const total = view.steps.length + 1;
-  const actions = { " ": () => (view.playing ? pause() : play()), ArrowLeft: () => go(view.step - 1, true),
-    ArrowRight: () => go(view.step + 1, true), Home: () => go(0, true), End: () => go(total - 1, true) };
-  if (actions[ev.key] && !(ev.key === " " && ev.target.tagName === "BUTTON")) {
-    ev.preventDefault();
-    actions[ev.key]();
-  }
-});
-
-function setToggle() {
-  const label = view && view.playing ? S.pause : S.play;
-  toggle.setAttribute("aria-label", label);
-  toggle.title = label;
-  toggle.dataset.state = view && view.playing ? "playing" : "paused";
-}
-
-function go(n, announce) {
-  if (!view) return;
-  const total = view.steps.length + 1;
-  view.step = ((n % total) + total) % total;
-  stop();
-  view.playing = false;
-  setToggle();
-  captionEl.setAttribute("aria-live", announce ? "polite" : "off");
-  render();
-}
-
-let timer;
-function stop() {
-  clearTimeout(timer);
-  timer = undefined;
-}
-function play() {
-  view.playing = true;
-  setToggle();
-  captionEl.setAttribute("aria-live", "off");
-  const tick = () => {
-    render();
-    const last = view.step === view.steps.length;
-    timer = setTimeout(() => {
-      view.step = (view.step + 1) % (view.steps.length + 1);
-      tick();
-    }, last ? 2000 : 1000);
-  };
-  if (view.step === view.steps.length) view.step = 0;
-  tick();
-}
-function pause() {
-  stop();
-  view.playing = false;
-  setToggle();
-}
-// out of view, a playing explorer pauses
-new IntersectionObserver(([entry]) => {
-  if (!entry.isIntersecting && view && view.playing) pause();
-}).observe(figure);
-
-// cells as large as the column allows: 26 to 36 px (a wider grid scrolls sideways)
-function fitCells() {
-  if (!view) return;
-  const width = grids.clientWidth || root.clientWidth;
-  const cell = Math.max(26, Math.min(36, Math.floor((width - 4) / view.C)));
-  grids.style.setProperty("--cell", `${cell}px`);
-  // a grid wider than the screen scrolls sideways, and the keyboard can scroll it too
-  for (const box of grids.querySelectorAll(".explorer__scroll")) {
-    if (box.scrollWidth > box.clientWidth + 1) {
-      box.tabIndex = 0;
-      box.setAttribute("role", "region");
-      box.setAttribute("aria-label", box.previousElementSibling.textContent);
-    } else {
-      box.removeAttribute("tabindex");
-      box.removeAttribute("role");
-      box.removeAttribute("aria-label");
-    }
-  }
-}
-addEventListener("resize", fitCells);
 
 // ---------------------------------------------------------------- one update for every change
 
@@ -489,37 +213,32 @@ function update() {
     output.textContent = T.invalid + Object.values(errors).join("; ");
     output.classList.add("is-refused");
     formula.replaceChildren();
-    grids.replaceChildren();
-    figure.hidden = true;
-    view = null;
+    figures.clear();
     return;
   }
   const shape = answer(c);
   if (!shape) {
-    grids.replaceChildren();
-    figure.hidden = true;
-    view = null;
+    figures.clear();
     return;
   }
   code.append(codeLine(torchLine(c), "PyTorch"));
   const g = A.grid({ ...c, shape });
-  if (g.rows.size > MAX_GRID || g.cols.size > MAX_GRID) {
+  if (g.rows.size > window.ExploreGrids.MAX_GRID || g.cols.size > window.ExploreGrids.MAX_GRID) {
     const note = document.createElement("p");
     note.className = "explorer__note";
     note.textContent = T.noRender(`${g.rows.size}×${g.cols.size}`);
     code.append(note);
   } else code.append(codeLine(renderCommand(c), "python -m figures render"));
   code.append(status);
-  draw(c, shape);
-  if (REDUCED.matches) pause();
+  figures.draw(c, shape);
+  if (REDUCED.matches) figures.pause();
 }
 
-setToggle();
 fromURL();
 form.addEventListener("input", update);
 form.addEventListener("change", update);
 form.addEventListener("submit", (ev) => ev.preventDefault());
 root.classList.add("is-ready");
 update();
-window.__explore = { update, view: () => view, go }; // for the tests
+window.__explore = { update, view: figures.view, go: figures.go }; // for the tests
 })();
