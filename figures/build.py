@@ -75,7 +75,7 @@ def tasks(only: Optional[Sequence[str]] = None, themes: Sequence[str] = catalog.
 def ensure(only: Optional[Sequence[str]] = None, jobs: int = 1, progress: bool = False,
            themes: Sequence[str] = catalog.THEME_NAMES) -> dict[tuple[str, str], bytes]:
     """Make sure every figure is in the cache; return {file name: its verified bytes} (an
-    animation also has its step data, ``NAME.steps.json``).
+    animation also has its step data, ``NAME.steps.json``, and its last step, ``NAME.last.png``).
 
     Figures already cached (and verified) are not rendered again; the others are rendered by
     at most ``jobs`` processes (never more than there are figures to render).
@@ -148,7 +148,8 @@ def _progress(total: int, initial: int, enabled: bool):
 def build(out: Path = DEFAULT_OUT, jobs: int = 1, only: Optional[Sequence[str]] = None,
           progress: bool = False, themes: Sequence[str] = catalog.THEME_NAMES) -> list[Path]:
     """Render into ``out``: ``NAME.gif`` for the light variant, ``NAME.dark.gif`` for the dark, and
-    an animation's step data beside it (``NAME.steps.json``, ``NAME.dark.steps.json``). Each file
+    an animation's step data and last step beside it (``NAME.steps.json``, ``NAME.last.png``,
+    ``NAME.dark.steps.json``, ``NAME.dark.last.png``). Each file
     is written whole under a temporary name and renamed: never a half-written one."""
     out.mkdir(parents=True, exist_ok=True)
     cached = ensure(only, jobs, progress, themes)

@@ -166,11 +166,12 @@ def load(config: Config, theme: str = "light", fmt: str = "gif", strip: bool = F
 def render(config: Config, theme: str = "light", fmt: str = "gif", strip: bool = False,
            frame: Optional[int] = None) -> bytes:
     """Render a figure (torch is imported only now) and store it in the cache. An animation's
-    GIF and its step data come from one drawing of the frames and are stored together."""
+    GIF, its step data and its last step (a PNG, for print) come from one drawing of the frames
+    and are stored together."""
     from .render import animation, figure_bytes
 
-    if fmt in ("gif", "json") and not strip and frame is None:
-        made = dict(zip(("gif", "json"), animation(config, theme)))
+    if fmt in ("gif", "json", "last") and not strip and frame is None:
+        made = dict(zip(("gif", "json", "last"), animation(config, theme)))
         for kind, data in made.items():
             store(path(config, theme, kind), data)
         return made[fmt]

@@ -27,12 +27,13 @@ class _Named:
     fmt: str
 
     def filename(self, theme: str = "light", fmt: str = "") -> str:
-        ext = {"json": "steps.json"}.get(fmt, fmt) or self.fmt
+        ext = {"json": "steps.json", "last": "last.png"}.get(fmt, fmt) or self.fmt
         return f"{self.name}.{ext}" if theme == "light" else f"{self.name}.{theme}.{ext}"
 
     def outputs(self) -> tuple[str, ...]:
-        """The formats this figure is published in: an animation also has its step data."""
-        return (self.fmt, "json") if self.fmt == "gif" else (self.fmt,)
+        """The formats this figure is published in: an animation also has its step data and its
+        last step as a PNG (what a printed page shows in its place)."""
+        return (self.fmt, "json", "last") if self.fmt == "gif" else (self.fmt,)
 
 
 @dataclass(frozen=True)

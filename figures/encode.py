@@ -146,7 +146,7 @@ class _GifWriter:
     frame whole, every later one as the rectangle that changed, unchanged pixels transparent.
     Only the frame on screen is kept, never the whole animation."""
 
-    def __init__(self, palette: Image.Image, poster: bool = False):
+    def __init__(self, palette: Image.Image):
         colours = palette.getpalette()
         self.colours = len(colours) // 3
         self.transparent = self.colours  # the first free entry: no frame's pixel uses it
@@ -154,65 +154,37 @@ class _GifWriter:
         self.out = io.BytesIO()
         self.shown: Optional[np.ndarray] = None
         self.count = 0  # frames written
-        # with a poster, the first frame waits until the last is known (one frame more in memory)
-        self.poster = poster
-        self.first: Optional[tuple[np.ndarray, int]] = None
-        self.posted = 0  # frames written before the first frame's own place (poster, sub-frames)
 
     def _image(self, index: np.ndarray) -> Image.Image:
         image = Image.fromarray(index)
         image.putpalette(self.table)
         return image
 
-    def _start(self, index: np.ndarray, ms: int) -> bytes:
-        """The header and a whole first frame."""
-        image = self._image(index)
-        header, _ = GifImagePlugin.getheader(image, info={"loop": 0, "duration": ms})
-        return b"".join(header) + b"".join(GifImagePlugin.getdata(image, (0, 0), duration=ms, disposal=1))
-
-    def _change(self, before: np.ndarray, after: np.ndarray, ms: int) -> bytes:
-        """A frame of the rectangle that changed from ``before`` to ``after``, the rest transparent."""
-        changed = after != before
-        rows, cols = np.flatnonzero(changed.any(axis=1)), np.flatnonzero(changed.any(axis=0))
-        top, bottom, left, right = rows[0], rows[-1] + 1, cols[0], cols[-1] + 1
-        part = after[top:bottom, left:right].copy()
-        part[~changed[top:bottom, left:right]] = self.transparent
-        return b"".join(GifImagePlugin.getdata(self._image(part), (int(left), int(top)), duration=ms, disposal=1,
-                                               transparency=self.transparent))
-
     def add(self, index: np.ndarray, ms: int) -> None:
         if self.shown is None:
-            if self.poster:
-                self.first = (index, ms)
-            else:
-                self.out.write(self._start(index, ms))
+            image = self._image(index)
+            header, _ = GifImagePlugin.getheader(image, info={"loop": 0, "duration": ms})
+            self.out.write(b"".join(header))
+            self.out.write(b"".join(GifImagePlugin.getdata(image, (0, 0), duration=ms, disposal=1)))
         else:
-            self.out.write(self._change(self.shown, index, ms))
+            changed = index != self.shown
+            rows, cols = np.flatnonzero(changed.any(axis=1)), np.flatnonzero(changed.any(axis=0))
+            top, bottom, left, right = rows[0], rows[-1] + 1, cols[0], cols[-1] + 1
+            part = index[top:bottom, left:right].copy()
+            part[~changed[top:bottom, left:right]] = self.transparent
+            data = GifImagePlugin.getdata(self._image(part), (int(left), int(top)), duration=ms, disposal=1,
+                                          transparency=self.transparent)
+            self.out.write(b"".join(data))
         self.shown = index
         self.count += 1
 
     def close(self) -> bytes:
-        body = self.out.getvalue()
-        if self.first is not None:
-            first, ms = self.first
-            if self.shown is not None and not np.array_equal(first, self.shown):
-                # the last frame first, briefly: what a browser prints and a one-frame viewer shows;
-                # looping, it follows the last frame unseen (the same picture)
-                pieces = _split(self.shown, first, ms)  # far-apart changes: one frame each
-                head, before = [self._start(self.shown, SUBFRAME_MS)], self.shown
-                for picture, t in pieces:
-                    head.append(self._change(before, picture, t))
-                    before = picture
-                head = b"".join(head)
-                self.posted = len(pieces)
-            else:
-                head = self._start(first, ms)
-            body = head + body
-        return body + b";"
+        self.out.write(b";")
+        return self.out.getvalue()
 
 
 def gif(frames: Iterable[np.ndarray], durations: Iterable[int], reserved: Sequence[str] = (),
-        exact: bool = False, shown_by: Optional[list] = None, poster: bool = False) -> bytes:
+        exact: bool = False, shown_by: Optional[list] = None) -> bytes:
     """An endlessly looping GIF of the distinct frames, with per-frame durations in ms.
 
     With ``exact`` (a theme's colours: every colour the figure can contain) or a full palette of
@@ -220,13 +192,7 @@ def gif(frames: Iterable[np.ndarray], durations: Iterable[int], reserved: Sequen
     encoded as they come, one at a time (an animation of any length in the memory of a few
     frames); otherwise the palette is computed from the frames, which are then all held first.
     ``shown_by``, if given, receives for every input frame the index of the GIF frame that shows
-    it complete (the last of its sub-frames; merged identical frames share one).
-
-    With ``poster``, the GIF opens with its last frame for SUBFRAME_MS before the first: a browser
-    prints an animated GIF's first frame, and mail clients and slide editors show only that one;
-    they show the finished figure. In the loop it follows the last frame, the same picture, so
-    nobody watching sees it. ``shown_by`` then counts it and the first frame's sub-frames (the
-    first step is GIF frame 1 or later; the frames before it, but the poster, belong to it)."""
+    it complete (the last of its sub-frames; merged identical frames share one)."""
     if exact and not 0 < len(set(reserved)) < MAX_COLOURS:
         raise ValueError(f"reserved: an exact palette has 1 to {MAX_COLOURS - 1} colours, not {len(set(reserved))}")
     if exact or len(set(reserved)) >= PALETTE_COLOURS:
@@ -236,7 +202,7 @@ def gif(frames: Iterable[np.ndarray], durations: Iterable[int], reserved: Sequen
         if not frames:
             raise ValueError("frames: a GIF needs at least one frame")
         palette = _palette(frames, reserved)
-    writer = _GifWriter(palette, poster)
+    writer = _GifWriter(palette)
     shown = shown_by if shown_by is not None else []
     pending: Optional[list] = None  # [indices, ms, input frames] of a frame whose duration may still grow
     for frame, ms in zip(frames, durations):
@@ -254,10 +220,7 @@ def gif(frames: Iterable[np.ndarray], durations: Iterable[int], reserved: Sequen
         raise ValueError("frames: a GIF needs at least one frame")
     _emit(writer, pending[0], pending[1])
     shown += [writer.count - 1] * pending[2]
-    data = writer.close()
-    if writer.posted:
-        shown[:] = [n + writer.posted for n in shown]
-    return data
+    return writer.close()
 
 
 def _emit(writer: _GifWriter, index: np.ndarray, ms: int) -> None:

@@ -34,7 +34,8 @@ PANELS = {  # panel figure → its experiment and scene builder
     "encoder-decoder": lambda: panels.encoder_decoder_scene(growing.record_encoder_decoder()),
 }
 
-FORMATS = ("gif", "png", "json")  # json: the step data of an animation (figures.steps)
+# json: the step data of an animation (figures.steps); last: its last step as a PNG (what a page prints)
+FORMATS = ("gif", "png", "json", "last")
 
 
 def scene_for(config: Union[Config, TraceConfig, ErfConfig, PanelConfig]):
@@ -71,10 +72,11 @@ def figure_bytes(config: Config, theme: str = "light", fmt: str = "gif", strip: 
     return _figure(config, theme, fmt, strip, frame)[fmt]
 
 
-def animation(config: Config, theme: str = "light") -> tuple[bytes, bytes]:
-    """An animated figure's GIF and its step data (JSON bytes), from one drawing of its frames."""
+def animation(config: Config, theme: str = "light") -> tuple[bytes, bytes, bytes]:
+    """An animated figure's GIF, its step data (JSON bytes) and its last step as a PNG (the
+    picture a printed page shows), from one drawing of its frames."""
     made = _figure(config, theme, "gif")
-    return made["gif"], made["json"]
+    return made["gif"], made["json"], made["last"]
 
 
 def _figure(config: Config, theme: str, fmt: str, strip: bool = False, frame: Optional[int] = None) -> dict:
@@ -108,19 +110,26 @@ def _figure(config: Config, theme: str, fmt: str, strip: bool = False, frame: Op
         # the frames are drawn one at a time as the encoder asks for them: never all in memory
         with closing(frames):
             durations = [f.duration_ms for f in sc.frames]
-            if fmt in ("gif", "json"):
+            if fmt in ("gif", "json", "last"):
                 shown_by: list = []
-                data = encode.gif(frames, durations, reserved=t.colours(), exact=True, shown_by=shown_by,
-                                  poster=True)
+                last: list = []  # the frame on screen: the last one, once the encoder has them all
+                data = encode.gif(_keeping(frames, last), durations, reserved=t.colours(), exact=True,
+                                  shown_by=shown_by)
                 with Image.open(io.BytesIO(data)) as image:
                     size = image.size
                 box = geometry.get("output")
-                # a GIF whose first step is not its frame 0 opens on a poster (the last step, briefly)
-                lead = encode.SUBFRAME_MS if shown_by[0] else 0
-                return {"gif": data, "json": steps.dumps(steps.step_data(sc, config.kind, shown_by, size, box, lead))}
+                return {"gif": data, "json": steps.dumps(steps.step_data(sc, config.kind, shown_by, size, box)),
+                        "last": encode.png(last[0], reserved=t.colours())}
             if strip:
                 return {fmt: encode.png(encode.strip_of(frames, durations), reserved=t.colours())}
             return {fmt: encode.png(_nth(frames, frame), reserved=t.colours())}
+
+
+def _keeping(frames: Iterator, last: list) -> Iterator:
+    """The frames, keeping the latest one in ``last``."""
+    for frame in frames:
+        last[:] = [frame]
+        yield frame
 
 
 def _nth(frames: Iterator, n: Optional[int]):

@@ -93,12 +93,11 @@ def _panel_steps(scene) -> list[dict]:
 
 
 def step_data(scene, kind: str, gif_frames: Sequence[int], size: Sequence[int],
-              output_box: Optional[Sequence[float]] = None, lead_ms: int = 0) -> dict:
+              output_box: Optional[Sequence[float]] = None) -> dict:
     """The step data of ``scene`` (a figure of ``kind``), its steps shown completely by the GIF
     frames ``gif_frames`` (one per scene frame, from the encoder), ``size`` = (width, height);
     ``output_box`` = [left, top, cell width, cell height] of the output grid in pixels, where a
-    reader can point at the cell a step computed; ``lead_ms`` = how long the GIF shows its poster
-    (the last step, its frame 0) before the first step begins."""
+    reader can point at the cell a step computed."""
     if isinstance(scene, StackScene):
         steps = _trace_steps(scene)
     elif isinstance(scene, Scene):
@@ -117,8 +116,7 @@ def step_data(scene, kind: str, gif_frames: Sequence[int], size: Sequence[int],
     # the height of a digit in the figure's pixels: an enlarged view scales the figure so that it
     # is at least as large as the page's text
     digit_px = round(theme.NUMBER_PT * theme.DPI / 72, 2)
-    data = {"version": VERSION, "kind": kind, "size": list(size), "digit_px": digit_px, "steps": merged,
-            "lead_ms": lead_ms}
+    data = {"version": VERSION, "kind": kind, "size": list(size), "digit_px": digit_px, "steps": merged}
     if output_box is not None:
         rows, cols = scene.output.shape
         data["output"] = {"box": list(output_box), "rows": rows, "cols": cols}

@@ -8,6 +8,8 @@
   gen_figures.py) only on the page that has it.
 - Figures with their intrinsic size: every ``<img>`` of a figure gets its width and height, so
   the page does not jump as figures load.
+- Printing: each animation's GIF is followed by its last step as a PNG, shown only in print and
+  fetched only then (lazy, hidden on screen): a printed page shows every animation complete.
 - Search previews without raw LaTeX: formulas in the search index become readable text.
 - Chinese search: Material's search worker segments a query with the index's own words, but
   never lets a word end at the end of the query (an off-by-one: "转置卷积" alone is cut into
@@ -90,7 +92,31 @@ def on_page_content(html, page, config, files):
             return m.group(0)
         return f'<img{m.group("attrs")} width="{size[0]}" height="{size[1]}"{m.group("end")}>'
 
-    return FIGURE_IMG.sub(sized, html)
+    return FIGURE_IMG.sub(sized, with_print_pictures(html))
+
+
+ALT = re.compile(r'\balt="([^"]*)"')
+
+
+def with_print_pictures(html: str) -> str:
+    """After each animation's <img>, the picture a printed page shows in its place: its last step
+    (NAME.last.png, from the engine). Hidden on screen and lazy, it is fetched only when the page
+    is printed (a browser prints a GIF's first frame, or whichever it shows)."""
+    sizes = figure_sizes()
+
+    def add(m):
+        name = m.group("name")
+        if not name.endswith(".gif"):
+            return m.group(0)
+        last = name.removesuffix(".gif") + ".last.png"
+        head, _, tail = m.group("src").rpartition(name)
+        alt = ALT.search(m.group("attrs"))
+        width, height = sizes.get(last, (None, None))
+        size = f' width="{width}" height="{height}"' if width else ""
+        return (f'{m.group(0)}<img class="figure-print" alt="{alt.group(1) if alt else ""}" src="{head}{last}{tail}"'
+                f' loading="lazy"{size}>')
+
+    return FIGURE_IMG.sub(add, html)
 
 
 # {repository|the repository}, {offline-zip|the offline copy}: a link where the hosting workflow

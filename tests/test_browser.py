@@ -53,12 +53,6 @@ def page_urls(site, base):
     return urls
 
 
-def page_gifs(html: Path, light_only: bool = False) -> list[Path]:
-    """The GIF files a built page shows (only those of the light palette with ``light_only``)."""
-    names = re.findall(r'<img [^>]*src="([^"#]+\.gif)(#only-\w+)?"', html.read_text())
-    return [(html.parent / src).resolve() for src, mark in names if not (light_only and mark == "#only-dark")]
-
-
 def load_all_images(page):
     """Load every image (also the lazy and the hidden dark ones); return the broken ones."""
     page.evaluate("document.querySelectorAll('img').forEach(img => { img.loading = 'eager'; })")
@@ -491,48 +485,45 @@ def test_a_still_figure_can_be_enlarged(browser, served):
     visit.close()
 
 
-def test_printing_shows_each_taken_over_animation_complete(browser, served):
-    visit = Visit(browser, f"{served}en/sliding-window/")
-    page = visit.page
-    player = page.locator(".player").first
-    player.focus()
-    picture = "() => document.querySelector('.player__canvas').toDataURL()"
-    page.keyboard.press("End")
-    page.wait_for_function("() => { const t = document.querySelector('.player__counter').textContent.split(' / ');"
-                           " return t[0] === t[1]; }")
-    last = page.evaluate(picture)
-    page.keyboard.press("Home")
-    page.wait_for_function("() => document.querySelector('.player__counter').textContent.startsWith('1 /')")
-    first = page.evaluate(picture)
-    assert first != last
-    page.evaluate("dispatchEvent(new Event('beforeprint'))")
-    assert page.evaluate(picture) == last
-    page.evaluate("dispatchEvent(new Event('afterprint'))")
-    page.wait_for_function(f"last => ({picture})() !== last", arg=last)
-    assert page.evaluate(picture) == first
-    visit.close()
-
-
-@pytest.mark.parametrize("javascript", [True, False], ids=["untouched", "no-javascript"])
-def test_printing_an_untouched_animation_prints_its_last_step(browser, served, site, javascript):
-    """A figure the reader never touched (or a page without JavaScript) is still the GIF, and
-    Chromium prints a GIF's first frame: the engine's poster, the last step whole."""
+def printed_pictures(page) -> list:
+    """The pictures in the PDF that Chromium prints of ``page``, as RGB arrays."""
     pypdf = pytest.importorskip("pypdf")
+    pictures = []
+    for sheet in pypdf.PdfReader(io.BytesIO(page.pdf(format="A4"))).pages:
+        pictures += [np.asarray(im.image.convert("RGB")) for im in sheet.images]
+    return pictures
+
+
+def last_step(path: Path):
     from PIL import Image
 
-    visit = Visit(browser, f"{served}en/sliding-window/", java_script_enabled=javascript)
+    with Image.open(path) as gif:
+        gif.seek(gif.n_frames - 1)
+        return np.asarray(gif.convert("RGB"))
+
+
+@pytest.mark.parametrize("how", ["untouched", "no-javascript", "taken-over"])
+def test_printing_shows_every_animation_as_its_last_step(browser, served, site, how):
+    """A printed page shows each animation complete, its last step, never the frame on screen:
+    a figure the reader never touched, a page without JavaScript, a figure the player took over
+    and left on its first step. No GIF is printed, and on screen no print picture was fetched."""
+    visit = Visit(browser, f"{served}en/sliding-window/", java_script_enabled=how != "no-javascript")
     page = visit.page
-    page.wait_for_timeout(2500)  # the GIFs on screen have moved on from their first frame
-    # (lazy images below the fold too: Chromium loads them for printing)
-    printed = []
-    for picture in pypdf.PdfReader(io.BytesIO(page.pdf(format="A4"))).pages:
-        printed += [np.asarray(im.image.convert("RGB")) for im in picture.images]
+    if how == "taken-over":
+        page.locator(".player").first.focus()
+        page.keyboard.press("Home")
+        page.wait_for_function("() => document.querySelector('.player__counter').textContent.startsWith('1 /')")
+    else:
+        page.wait_for_timeout(2500)  # the GIFs on screen have moved on from their first frame
+    if how != "no-javascript":  # (without JavaScript a browser loads every image at once, lazy or not)
+        assert not [r for r in visit.requests if r.endswith(".last.png")]
+    printed = printed_pictures(page)
+    html = site / "en" / "sliding-window" / "index.html"
+    gifs = [(html.parent / src).resolve() for src in
+            re.findall(r'<img [^>]*src="([^"#]+\.gif)#only-light"', html.read_text(encoding="utf-8"))]
+    assert len(gifs) >= 9
+    for path in gifs:
+        last = last_step(path)
+        assert any(p.shape == last.shape and np.array_equal(p, last) for p in printed), f"{path.name} not printed whole"
+    assert len(printed) == len(gifs) + 1  # and the one still figure of the chapter; no GIF frame besides
     visit.close()
-    shown = page_gifs(site / "en" / "sliding-window" / "index.html", light_only=True)
-    assert shown, "the chapter has animations"
-    for path in shown:
-        with Image.open(path) as gif:
-            gif.seek(gif.n_frames - 1)
-            last = np.asarray(gif.convert("RGB"))
-        assert any(p.shape == last.shape and np.array_equal(p, last) for p in printed), \
-            f"{path.name} did not print as its last step"

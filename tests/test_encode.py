@@ -111,22 +111,17 @@ def test_a_short_step_or_a_scattered_change_is_not_split():
 
 def test_a_classic_keeps_every_step_and_its_timing():
     """The sub-frames of a real figure: every step of the scene is still a frame of its own,
-    shown for nearly as long as before, and the loop lasts exactly as long (and the poster's
-    SUBFRAME_MS); the first frame is the last step, whole (what a browser prints)."""
+    shown for nearly as long as before, and the loop lasts exactly as long."""
     from figures import catalog, render, theme
 
     config = catalog.get("padding-strides-odd").config()
     scene = render.scene_for(config)
     with Image.open(io.BytesIO(render.figure_bytes(config))) as im:
-        durations, colours, pictures = [], set(), []
+        durations, colours = [], set()
         for n in range(im.n_frames):
             im.seek(n)
             durations.append(im.info["duration"])
-            pictures.append(np.asarray(im.convert("RGB")))
             colours |= {c for _, c in im.convert("RGB").getcolors()}
-    assert durations[0] == encode.SUBFRAME_MS and np.array_equal(pictures[0], pictures[-1])
-    assert not np.array_equal(pictures[1], pictures[-1])
-    durations = durations[1:]
     # the palette is the theme's colours and no others
     assert colours <= {tuple(int(c[i : i + 2], 16) for i in (1, 3, 5)) for c in theme.LIGHT.colours()}
     assert len(theme.LIGHT.colours()) < encode.MAX_COLOURS
@@ -134,35 +129,3 @@ def test_a_classic_keeps_every_step_and_its_timing():
     assert len(steps) == len(scene.frames) < len(durations)  # some steps were split
     assert sum(durations) == sum(f.duration_ms for f in scene.frames)
     assert min(steps) >= scene.frames[0].duration_ms - (encode.MAX_PLACES - 1) * encode.SUBFRAME_MS
-
-
-def test_a_poster_opens_on_the_last_frame_and_loops_unseen():
-    """With a poster the GIF begins with its last frame for SUBFRAME_MS, then plays as without
-    one; shown_by counts the poster; one picture or a loop back to the start needs none."""
-    pictures, durations = two_places()
-    shown, plain_shown = [], []
-    plain = encode.gif(pictures, durations, shown_by=plain_shown)
-    data = encode.gif(pictures, durations, shown_by=shown, poster=True)
-    # the poster, then the way back to the first picture, in two places: two frames
-    assert plain_shown == [0, 2] and shown == [2, 4]
-
-    def decoded(gif):
-        with Image.open(io.BytesIO(gif)) as im:
-            out = []
-            for n in range(im.n_frames):
-                im.seek(n)
-                out.append((np.asarray(im.convert("RGB")), im.info["duration"]))
-            return out
-
-    posted, without = decoded(data), decoded(plain)
-    assert np.array_equal(posted[0][0], pictures[-1]) and posted[0][1] == encode.SUBFRAME_MS
-    assert len(posted) == len(without) + 2
-    assert posted[1][1] == encode.SUBFRAME_MS and posted[1][1] + posted[2][1] == without[0][1]
-    assert np.array_equal(posted[2][0], without[0][0])
-    for (a, ta), (b, tb) in zip(posted[3:], without[1:]):
-        assert np.array_equal(a, b) and ta == tb
-    # nothing to show first: a single picture, or an animation that ends where it began
-    pictures, durations = frames()
-    assert encode.gif(pictures[:1], [1000], poster=True) == encode.gif(pictures[:1], [1000])
-    back = pictures + [pictures[0]]
-    assert encode.gif(back, durations + [500], poster=True) == encode.gif(back, durations + [500])

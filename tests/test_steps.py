@@ -69,11 +69,9 @@ def test_steps_point_at_whole_frames_and_keep_the_timing(entry, published):
             assert data["size"] == list(im.size)
         frames = [s["gif_frame"] for s in data["steps"]]
         assert frames == sorted(set(frames)) and frames[-1] == len(durations) - 1
-        # the poster (the last step, briefly) comes before the first step, and is in the lead
-        assert frames[0] >= 1 and data["lead_ms"] == durations[0] == encode.SUBFRAME_MS
-        assert data["lead_ms"] + sum(s["ms"] for s in data["steps"]) == sum(durations)
+        assert sum(s["ms"] for s in data["steps"]) == sum(durations)
         # a step ends where its GIF frame ends: the sub-frames before it belong to it
-        ends = np.cumsum(durations) - data["lead_ms"]
+        ends = np.cumsum(durations)
         assert [int(ends[f]) for f in frames] == list(np.cumsum([s["ms"] for s in data["steps"]]))
 
 
@@ -81,7 +79,7 @@ def test_a_step_frame_is_the_drawn_step():
     """Decoded at the index the step data gives, the GIF shows exactly the drawn step (the
     sub-frames of a split step come before it)."""
     entry = catalog.get("padding-strides-odd-transposed")
-    gif, steps_json = render.animation(entry.config(), "light")
+    gif, steps_json, _ = render.animation(entry.config(), "light")
     data = json.loads(steps_json)
     sc = render.scene_for(entry.config())
     with draw.library_defaults():
@@ -89,9 +87,6 @@ def test_a_step_frame_is_the_drawn_step():
     palette = encode._reserved_palette(theme.LIGHT.colours())
     with Image.open(io.BytesIO(gif)) as im:
         assert im.n_frames > len(data["steps"])  # there are sub-frames to skip
-        im.seek(0)  # the poster: the last step
-        assert np.array_equal(np.asarray(im.convert("RGB")), np.asarray(
-            Image.fromarray(drawn[-1]).quantize(palette=palette, dither=Image.Dither.NONE).convert("RGB")))
         for step, picture in zip(data["steps"], drawn):
             im.seek(step["gif_frame"])
             shown = np.asarray(im.convert("RGB"))
@@ -112,7 +107,7 @@ def test_the_output_box_is_where_the_output_cells_are():
     """Pointing at an output cell needs its place in the picture: the box's cells are the output
     grid's (drawn in the output's fill once computed; the last frame shows them all)."""
     entry = catalog.get("no-padding-strides")
-    gif, steps_json = render.animation(entry.config(), "light")
+    gif, steps_json, _ = render.animation(entry.config(), "light")
     data = json.loads(steps_json)
     left, top, w, h = data["output"]["box"]
     assert (data["output"]["rows"], data["output"]["cols"]) == (2, 2) and w == h == theme.CELL_PX
@@ -140,3 +135,15 @@ def test_a_panel_step_names_the_cells_it_computes(published):
         r, c = divmod(n, 5)
         assert [(x["label"], x["cell"]) for x in step["cells"]] == [("Y", [r, c]), ("Y", [r, c])]
         assert [x["value"] for x in step["cells"]] == [standard[r, c].item(), dilated[r, c].item()]
+
+
+@pytest.mark.parametrize("entry", ANIMATIONS, ids=lambda e: e.name)
+def test_the_print_picture_is_the_last_step(entry, published):
+    """NAME.last.png, what a printed page shows in the animation's place, is the GIF's last step,
+    pixel for pixel, in both themes."""
+    for theme_name in catalog.THEME_NAMES:
+        with Image.open(io.BytesIO(published[entry.filename(theme_name)])) as gif:
+            gif.seek(gif.n_frames - 1)
+            last = np.asarray(gif.convert("RGB"))
+        with Image.open(io.BytesIO(published[entry.filename(theme_name, "last")])) as png:
+            assert png.format == "PNG" and np.array_equal(np.asarray(png.convert("RGB")), last)

@@ -105,7 +105,8 @@ class Player {
     this.caption.setAttribute("aria-live", "off");
     this.root.append(bar, this.caption);
     const last = this.imgs[this.imgs.length - 1];
-    const anchor = last.closest("a") || last;
+    let anchor = last.closest("a") || last;
+    while (anchor.nextElementSibling?.classList.contains("figure-print")) anchor = anchor.nextElementSibling;
     anchor.parentNode.insertBefore(this.root, anchor.nextSibling);
     this.root.addEventListener("keydown", (ev) => this.key(ev));
     for (const target of [this.canvas, ...this.imgs]) target.addEventListener("click", (ev) => this.point(ev));
@@ -181,22 +182,10 @@ class Player {
     return data.bitmaps.get(n);
   }
 
-  // the last step's picture, for printing (decoded once the player has taken over)
-  async lastBitmap() {
-    this.last = await this.bitmap((await this.data()).steps.steps.length - 1);
-  }
-
-  printLast(printing) {
-    if (!this.canvasMode || !this.last) return;
-    if (printing) this.canvas.getContext("2d").drawImage(this.last, 0, 0);
-    else this.draw();
-  }
-
   // the canvas replaces the GIF: from now on the player shows every step itself
   async takeOver() {
     if (this.canvasMode) return;
     this.canvasMode = true;
-    this.lastBitmap();
     this.canvas.style.aspectRatio = `${this.imgs[0].width} / ${this.imgs[0].height}`;
     await this.draw();
     this.canvas.hidden = false;
@@ -264,10 +253,9 @@ class Player {
 
   // where the GIF that played as an image would be now, from the time since the page loaded
   async nativeStep() {
-    const { steps, lead_ms: lead = 0 } = (await this.data()).steps;
-    const loop = steps.reduce((sum, s) => sum + s.ms, lead);
-    let t = (performance.now() - this.started) % loop - lead;
-    if (t < 0) return steps.length - 1; // the poster: the GIF opens on its last step
+    const steps = (await this.data()).steps.steps;
+    const loop = steps.reduce((sum, s) => sum + s.ms, 0);
+    let t = (performance.now() - this.started) % loop;
     for (let n = 0; n < steps.length; n++) {
       if (t < steps[n].ms) return n;
       t -= steps[n].ms;
@@ -360,7 +348,8 @@ function start() {
   if (!("ImageDecoder" in window)) return; // the plain GIF
   const groups = new Map();
   const stills = new Map();
-  for (const img of document.querySelectorAll(".md-typeset img[src*='figures/']")) {
+  // (a printed page shows each animation's last step: hooks.py's .figure-print pictures, by CSS)
+  for (const img of document.querySelectorAll(".md-typeset img[src*='figures/']:not(.figure-print)")) {
     const holder = img.closest("figure, a, p") || img.parentElement;
     const found = GIF.exec(img.getAttribute("src")) ? groups : stills;
     if (!found.has(holder)) found.set(holder, []);
@@ -384,9 +373,6 @@ function start() {
       });
     }
   }
-  // a printed page shows each animation's complete picture, its last step
-  addEventListener("beforeprint", () => players.forEach((p) => p.printLast(true)));
-  addEventListener("afterprint", () => players.forEach((p) => p.printLast(false)));
   // the palette switch shows the other variant's frames
   new MutationObserver(() => {
     for (const player of players) if (player.canvasMode) player.draw();
