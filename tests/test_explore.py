@@ -328,13 +328,13 @@ def test_a_refusal_and_invalid_text_are_said_in_the_pages_language(browser, serv
     assert out.get_attribute("data-error").startswith("kernel=5: the kernel spans 5 cells")
     shown = out.inner_text()
     if lang == "zh":
-        assert "torch 不接受" in shown and "卷积核覆盖 5 格" in shown and "the kernel" not in shown
+        assert "torch 不接受" in shown and "卷积核跨 5 格" in shown and "the kernel" not in shown
     else:
         assert shown.startswith("torch refuses this configuration: kernel=5: the kernel spans 5 cells")
     page.fill("#explore-stride", "2y")
     assert page.get_attribute("#explore-stride", "aria-invalid") == "true"
     message = page.inner_text("#explore-stride-error")
-    assert "2y" in message and ("不是尺寸" in message if lang == "zh" else "is not a size" in message)
+    assert "2y" in message and ("不是有效的尺寸" in message if lang == "zh" else "is not a size" in message)
     # labels and names in the page's language: nothing English on /zh/
     if lang == "zh":
         labels = page.eval_on_selector_all("#explorer label, #explorer button",

@@ -8,19 +8,19 @@
 function zhReason(r) {
   const v = r.values;
   const pair = (p) => `(${p[0]}, ${p[1]})`;
-  const axis = r.axis ? { height: "（高度方向）", width: "（宽度方向）" }[r.axis] : "";
+  const axis = r.axis ? { height: "高度方向上，", width: "宽度方向上，" }[r.axis] : "";
   const text = {
     minimum: () => `${v.name}=${v.value}：${{ input: "输入尺寸至少为 1", kernel: "卷积核尺寸至少为 1", stride: "步幅至少为 1",
       dilation: "膨胀率至少为 1", padding: "填充不能是负数", output_padding: "输出填充不能是负数" }[v.name]}`,
     integer: () => `${v.name}=${v.value}：${v.name} 必须是整数`,
-    span: () => `kernel=${v.k}：卷积核覆盖 ${v.span} 格（d·(k − 1) + 1，膨胀率 ${v.d}），比填充后的输入 ${v.padded} 格还大` +
-      `（输入 ${v.i} + ${v.pads.length === 1 ? `2·填充 ${v.pads[0]}` : `填充 ${v.pads[0]} + ${v.pads[1]}`}）`,
+    span: () => `kernel=${v.k}：卷积核跨 ${v.span} 格（d·(k − 1) + 1，膨胀率 ${v.d}），超过了填充后的输入 ${v.padded} 格` +
+      `（输入 ${v.i} + 填充 ${v.pads.length === 1 ? `2·${v.pads[0]}` : `${v.pads[0]} + ${v.pads[1]}`}）`,
     same_stride: () => `padding='same'：torch 只在步幅为 1 时支持它，这里 stride=${pair(v.stride)}`,
-    output_padding: () => `output_padding=${v.a}：输出填充必须小于步幅（${v.s}）或膨胀率（${v.d}）`,
-    transposed_small: () => `padding=${v.p}：输出只剩 ${v.size} 格（${v.formula}）；torch 不接受少于 1 格的输出` +
-      `（“Output size is too small”），本站也一样`,
+    output_padding: () => `output_padding=${v.a}：输出填充必须小于步幅（${v.s}）和膨胀率（${v.d}）中的较大者`,
+    transposed_small: () => `padding=${v.p}：输出会是 ${v.size} 格（${v.formula}）；torch 不接受少于 1 格的输出` +
+      `（“Output size is too small”），本站同样不接受`,
     pool_padding: () => `padding=${v.p}：池化的填充最多是核大小的一半（${v.k} // 2 = ${v.half}）`,
-    pool_small: () => `kernel=${v.k}：输出只剩 ${v.size} 格（${v.formula}），至少要有 1 格`,
+    pool_small: () => `kernel=${v.k}：输出会是 ${v.size} 格（${v.formula}），而输出至少要有 1 格`,
     pool_output_padding: () => "池化没有输出填充",
     pool_padding_word: () => `--padding ${v.padding}：池化的填充只能是整数`,
     avg_dilation: () => "平均池化没有膨胀率",
@@ -28,7 +28,7 @@ function zhReason(r) {
     conv_output_padding: () => "只有转置卷积才有输出填充",
     transposed_padding_word: () => `--padding ${v.padding}：转置卷积的填充只能是整数`,
   }[r.rule];
-  return text ? text() + axis : r.message;
+  return text ? axis + text() : r.message;
 }
 
 window.SiteStrings.add("explore", {
@@ -43,7 +43,7 @@ window.SiteStrings.add("explore", {
     dropped: "With ceil_mode the division rounds up, but a last window that would start in the padding is dropped (− 1), as torch does.",
     input: "Input", kernel: "Kernel", window: "Window", output: "Output",
     tooLarge: "Grids are drawn for inputs up to 16×16 with at most 32 cells a side; this configuration is larger, so only its sizes are shown.",
-    copy: "Copy", copyLine: (what) => `Copy: ${what}`, copied: "Copied",
+    copy: "Copy", copyLine: (what) => `Copy: ${what}`, copied: "Copied", sep: "; ",
     noRender: (size) => `python -m figures render draws grids of at most 32 cells a side; this one would be ${size}.`,
     writes: (i, j, n) => `X[${i},${j}] is added into ${n} output cell${n === 1 ? "" : "s"}.`,
     // a refusal, said in this language: the CLI's own line
@@ -54,14 +54,14 @@ window.SiteStrings.add("explore", {
     refused: "torch 不接受这组参数：",
     invalid: "请改正标出的输入框：",
     required: (option) => `${option}：请填尺寸（N 或 HxW）`,
-    notSize: (option, text) => `${option}：${text} 不是尺寸，请填 N 或 HxW（整数）`,
+    notSize: (option, text) => `${option}：${text} 不是有效的尺寸，请填 N 或 HxW（整数）`,
     tooSmall: (option, v, rule) => `${option}：不能是 ${v}，必须${rule === 1 ? "是正整数" : "大于等于 0"}`,
     tooLong: (option) => `${option}：最多 7 位数字`,
-    dropped: "ceil_mode 让除法向上取整，但如果最后一个窗口会从填充里开始，就把它去掉（− 1），和 torch 一样。",
+    dropped: "ceil_mode 让除法向上取整，但如果最后一个窗口的起点落在填充区里，这个窗口就不算（− 1），torch 也是这样处理的。",
     input: "输入", kernel: "卷积核", window: "池化窗口", output: "输出",
     tooLarge: "输入不超过 16×16、网格每边不超过 32 格时才画出网格；这组参数更大，只给出尺寸。",
-    copy: "复制", copyLine: (what) => `复制：${what}`, copied: "已复制",
-    noRender: (size) => `python -m figures render 画的网格每边最多 32 格，这一组会有 ${size} 格。`,
+    copy: "复制", copyLine: (what) => `复制：${what}`, copied: "已复制", sep: "；",
+    noRender: (size) => `python -m figures render 画的网格每边最多 32 格，这组参数的网格是 ${size} 格。`,
     writes: (i, j, n) => `X[${i},${j}] 会加到 ${n} 个输出格子里。`,
     reason: (r) => zhReason(r),
   },

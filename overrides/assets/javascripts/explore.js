@@ -210,7 +210,7 @@ function update() {
   if (errors) {
     output.removeAttribute("data-shape");
     output.dataset.error = Object.values(errors)[0];
-    output.textContent = T.invalid + Object.values(errors).join("; ");
+    output.textContent = T.invalid + Object.values(errors).join(T.sep);
     output.classList.add("is-refused");
     formula.replaceChildren();
     figures.clear();
