@@ -159,7 +159,7 @@ def test_offline_copy_works_from_the_file_system(browser, tmp_path):
     visit.page.wait_for_url(re.compile(r".*/zh/sliding-window\.html#stride$"))
     # the explorer computes from the file system too, and keeps its configuration in the address
     visit.page.goto((root / "zh" / "explore.html").as_uri() + "?op=transposed&input=16&kernel=3&stride=2&padding=1",
-                    wait_until="load")
+                    wait_until="networkidle")  # (the favicon too: a change of address would cancel it)
     assert visit.page.get_attribute("#explore-output", "data-shape") == "31×31"
     visit.page.fill("#explore-output_padding", "1")
     assert visit.page.get_attribute("#explore-output", "data-shape") == "32×32" and "output_padding=1" in visit.page.url

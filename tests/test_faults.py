@@ -328,7 +328,7 @@ def test_a_full_disk_leaves_nothing_half_written(full_disk, tmp_path):
     r = run_cli(*big, "-o", str(full_disk / "up.gif"), env={"FIGURES_CACHE": str(tmp_path / "cache")})
     one_line(r, 1, str(full_disk / "up.gif"), "No space left on device")
     assert list(full_disk.iterdir()) == []
-    assert len(list((tmp_path / "cache").iterdir())) == 4  # cached all the same: the GIF, its steps, their records
+    assert len(list((tmp_path / "cache").iterdir())) == 6  # cached all the same: the GIF, its steps, its last step, their records
     r = run_cli(*big, "-o", str(tmp_path / "up.gif"), env={"FIGURES_CACHE": str(full_disk / "cache")})
     one_line(r, 1, "No space left on device", "figure cache")
     assert temporary_files(full_disk / "cache") == []
