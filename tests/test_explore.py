@@ -135,6 +135,8 @@ def test_the_page_answers_as_figures_arith(explorer, c):
 def test_the_comparison_covered_every_kind_of_configuration():
     """(Runs after the property above, in file order): it compared at least 2,000 configurations,
     many accepted and many refused, every operation, per-axis sizes."""
+    print(f"\nexplorer against figures.arith: {SEEN['accepted']} accepted, {SEEN['refused']} refused, "
+          f"{SEEN['non-square']} not square")
     assert SEEN["accepted"] + SEEN["refused"] >= 2000
     assert SEEN["accepted"] >= 500 and SEEN["refused"] >= 300, SEEN
     assert SEEN["ops"] == set(FIELDS) and SEEN["non-square"] >= 500
@@ -219,6 +221,7 @@ def test_every_output_cell_marks_the_cells_torch_reads_and_shows_torchs_value(ex
 
 
 def test_the_window_comparison_covered_hundreds_of_configurations():
+    print(f"\nexplorer against torch: {SEEN['windows']} configurations, {SEEN['cells']} output cells")
     assert SEEN["windows"] >= 200, SEEN
 
 
