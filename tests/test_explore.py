@@ -456,3 +456,66 @@ def test_no_accessibility_violation_in_any_state(browser, served, lang, scheme, 
     assert [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in violations] == []
     assert visit.errors == []
     visit.close()
+
+
+ODD_TEXT = ["3x", "x3", "0", "-1", "３", "1e3", "5\u00a0", "5\u3000x\u30003", " same ", "SAME", "", " ", "4, 0", "it's"]
+
+
+@pytest.mark.parametrize("text", ODD_TEXT, ids=[repr(t) for t in ODD_TEXT])
+def test_a_field_the_cli_would_not_parse_is_refused_with_the_clis_line(explorer, text):
+    """What a reader types into a field is read as the CLI reads that option: the same line for
+    what it refuses (data-error), and the same answer for what it takes."""
+    page = explorer.page
+    got = page.evaluate(SET, ["conv", {"input": text, "kernel": "3", "stride": "", "padding": "0", "dilation": "1"}])
+    try:
+        args = cli.make_parser().parse_args(["shape", "conv", "--input", text, "--kernel", "3"] if text else
+                                            ["shape", "conv", "--kernel", "3"])
+    except cli.UsageError as err:
+        assert got["error"] == str(err) and got["shape"] is None
+        assert page.get_attribute("#explore-input", "aria-invalid") == "true"
+        return
+    assert got["shape"] == "×".join(map(str, cli.shape_of("conv", args.input, args.kernel).output))
+
+
+@pytest.mark.parametrize("query, error", [
+    ("op=bogus&input=5&kernel=2", "argument op: invalid choice: 'bogus' (choose from 'conv', 'transposed', 'max', 'avg', 'pool')"),
+    ("op=avg&input=5&kernel=3&dilation=2", "--dilation (2, 2): average pooling has no dilation"),
+    ("op=conv&input=5&kernel=3&output_padding=1", "--output-padding (1, 1): only a transposed convolution has one"),
+    ("op=transposed&input=5&kernel=3&ceil_mode=1", "--ceil-mode: only pooling has a ceil mode"),
+])
+def test_a_link_is_read_as_the_cli_reads_its_options(browser, served, query, error):  # noqa: F811
+    """A link keeps its meaning: what the CLI refuses, the page refuses with the same line (and
+    shows the field a link gave to an operation that does not take it); the reader's next change
+    takes the page on from there."""
+    visit = Visit(browser, f"{served}en/explore/?{query}")
+    page = visit.page
+    assert page.get_attribute("#explore-output", "data-error") == error
+    if "dilation" in query:
+        assert page.is_visible("#explore-dilation")
+    assert urlsplit(page.url).query == query  # the link is left as it was
+    assert visit.errors == []
+    visit.close()
+
+
+def test_pool_in_a_link_is_max_pooling_as_on_the_command_line(browser, served):  # noqa: F811
+    visit = Visit(browser, f"{served}en/explore/?op=pool&input=5&kernel=2")
+    assert visit.page.input_value("#explore-op") == "max"
+    assert visit.page.get_attribute("#explore-output", "data-shape") == "2×2"
+    visit.close()
+
+
+def test_a_configuration_too_large_to_draw_says_so_and_never_builds_its_grid(browser, served):  # noqa: F811
+    visit = Visit(browser, f"{served}en/explore/?op=transposed&input=3&kernel=3&stride=2")
+    page = visit.page
+    assert page.is_visible(".explorer__grids")
+    page.fill("#explore-stride", "9999999")
+    page.fill("#explore-input", "9999999")  # a grid of about 10¹⁴ cells a side: sizes only, at once
+    assert page.get_attribute("#explore-output", "data-shape") == "99999970000005×99999970000005"
+    assert not page.is_visible(".explorer__figure") and page.locator(".explorer__grids .explorer__cell").count() == 0
+    assert page.is_visible(".explorer__note") and "16×16" in page.inner_text("#explorer")
+    page.fill("#explore-input", "17")
+    page.fill("#explore-stride", "1")
+    assert page.get_attribute("#explore-output", "data-shape") == "19×19"  # transposed: 16 + 2 + 1
+    assert page.is_visible("#explorer > .explorer__note")
+    assert visit.errors == []
+    visit.close()

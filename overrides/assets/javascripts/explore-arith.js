@@ -205,24 +205,37 @@ function shape_of(c) {
 // "zero") and the input index it holds; where output cell o's window falls; and which input
 // cells it reads.
 
+// Cells per axis of that grid, [rows, columns], without building it (figures/config.py grid_size)
+function grid_size(c) {
+  return [0, 1].map((n) => {
+    const [i, k, d] = [c.input[n], c.kernel[n], c.dilation[n]];
+    if (c.op === "transposed") {
+      const s = (c.stride || [1, 1])[n];
+      return (i - 1) * s + 1 + 2 * (d * (k - 1) - c.padding[n]) + c.output_padding[n];
+    }
+    if (c.op === "conv") {
+      if (c.padding === "same") return i + d * (k - 1);
+      return c.padding === "valid" ? i : i + 2 * c.padding[n];
+    }
+    const s = c.stride ? c.stride[n] : k; // pooling: also a last window past the padding (ceil_mode)
+    return Math.max(i + 2 * c.padding[n], (c.shape.output[n] - 1) * s + d * (k - 1) + 1);
+  });
+}
+
 function axis(c, n) {
   const [i, k, d] = [c.input[n], c.kernel[n], c.dilation[n]];
   const out = c.shape.output[n];
-  let size, at, step;
+  const size = grid_size(c)[n];
+  let at, step;
   if (c.op === "transposed") {
     const s = (c.stride || [1, 1])[n];
     const q = d * (k - 1) - c.padding[n]; // zeros before the first input cell (cut off when negative)
-    size = (i - 1) * s + 1 + 2 * q + c.output_padding[n];
     at = (j) => q + j * s;
     step = 1;
   } else {
     const pooling = c.op !== "conv";
     const s = c.stride ? c.stride[n] : pooling ? k : 1;
-    let before = 0, after = 0;
-    if (c.padding === "same") [before, after] = same_padding(k, d);
-    else if (Array.isArray(c.padding)) before = after = c.padding[n];
-    size = i + before + after;
-    if (pooling) size = Math.max(size, (out - 1) * s + d * (k - 1) + 1); // ceil_mode: a last window past the padding
+    const before = c.padding === "same" ? same_padding(k, d)[0] : Array.isArray(c.padding) ? c.padding[n] : 0;
     at = (j) => before + j;
     step = s;
   }
@@ -263,5 +276,6 @@ function grid(c) {
   return { rows, cols, value, cell };
 }
 
-return { Refusal, conv_axis, conv_transpose_axis, pool_axis, same_padding, conv2d, conv_transpose2d, pool2d, shape_of, grid };
+return { Refusal, conv_axis, conv_transpose_axis, pool_axis, same_padding, conv2d, conv_transpose2d, pool2d, shape_of,
+  grid_size, grid };
 })();

@@ -19,6 +19,10 @@ const figure = root.querySelector(".explorer__figure");
 const grids = root.querySelector(".explorer__grids");
 
 let view = null; // the drawn configuration: { c, g, cells, steps, step, playing, … }
+const note = document.createElement("p"); // why a configuration has no grids (it is too large)
+note.className = "explorer__note";
+note.hidden = true;
+figure.after(note);
 
 function gridBox(label, symbol, role, rows, cols, make) {
   const box = document.createElement("div");
@@ -60,20 +64,14 @@ function fmt(v) {
 }
 
 function draw(c, shape) {
-  stop();
-  grids.replaceChildren();
-  view = null;
-  const g = A.grid({ ...c, shape });
-  const [R, C] = [g.rows.size, g.cols.size];
+  clear();
+  const [R, C] = A.grid_size({ ...c, shape });
   if (c.input[0] > MAX_INPUT || c.input[1] > MAX_INPUT || R > MAX_GRID || C > MAX_GRID) {
-    figure.hidden = true;
-    grids.hidden = false;
-    const p = document.createElement("p");
-    p.className = "explorer__note";
-    p.textContent = T.tooLarge;
-    grids.append(p);
+    note.textContent = T.tooLarge; // the sizes alone: the grids would not fit (nor be read)
+    note.hidden = false;
     return;
   }
+  const g = A.grid({ ...c, shape });
   figure.hidden = false;
   const transposed = c.op === "transposed";
   const x = gridBox(T.input, "X", "input", R, C, (r, q) => {
@@ -296,6 +294,7 @@ function clear() {
   stop();
   grids.replaceChildren();
   figure.hidden = true;
+  note.hidden = true;
   view = null;
 }
 

@@ -19,7 +19,8 @@ const form = root.querySelector("form");
 const output = document.getElementById("explore-output");
 const formula = root.querySelector(".explorer__formula");
 const code = root.querySelector(".explorer__code");
-const SIZE = /^\s*(-?[0-9]+)\s*(?:[x×,]\s*(-?[0-9]+)\s*)?$/;
+// the CLI's size syntax: N or HxW, ASCII digits, Python's ASCII whitespace around them
+const SIZE = /^[ \t\n\r\f\v]*(-?[0-9]+)[ \t\n\r\f\v]*(?:[x×,][ \t\n\r\f\v]*(-?[0-9]+)[ \t\n\r\f\v]*)?$/;
 const FIELDS = { input: 1, kernel: 1, stride: 1, padding: 0, dilation: 1, output_padding: 0 };
 const OPS = { conv: ["input", "kernel", "stride", "padding", "dilation"],
   transposed: ["input", "kernel", "stride", "padding", "dilation", "output_padding"],
@@ -31,60 +32,108 @@ const option = (name) => `--${name.replace("_", "-")}`;
 
 // ---------------------------------------------------------------- the form and the URL
 
-// one field's text as the CLI parses it: { value } or { error } (in the page's language)
+// one field's text as the CLI parses it: { value }, or { error } in the page's language and
+// { cli }, the line `python -m figures shape` prints for it. An empty field is an option not given.
+const BLANK = /^[ \t\n\r\f\v]*$/; // Python's ASCII whitespace (re.ASCII): not a no-break space
 function parse(name, text) {
-  text = text.trim();
+  const opt = option(name);
   if (name === "padding" && (text === "same" || text === "valid")) return { value: text };
-  if (!text) {
-    if (name === "input" || name === "kernel") return { error: T.required(option(name)) };
+  if (text === "") {
+    if (name === "input" || name === "kernel") return { error: T.required(opt), cli: `the following arguments are required: ${opt}`, late: true };
     if (name === "stride") return { value: null }; // the default: 1, or the kernel for pooling
-    return { value: [FIELDS[name] === 1 ? 1 : 0, FIELDS[name] === 1 ? 1 : 0] };
+    return { value: [FIELDS[name], FIELDS[name]] };
   }
   const m = SIZE.exec(text);
-  if (!m) return { error: T.notSize(option(name), text) };
+  if (!m || BLANK.test(text)) return { error: T.notSize(opt, text), cli: `argument ${opt}: ${pyRepr(text)} is not a size: give N or HxW (integers)` };
   const v = [Number(m[1]), Number(m[2] ?? m[1])];
-  if (m[1].replace("-", "").length > 7 || (m[2] || "").replace("-", "").length > 7) return { error: T.tooLong(option(name)) };
   const bad = v.find((x) => x < FIELDS[name]);
-  if (bad !== undefined) return { error: T.tooSmall(option(name), bad, FIELDS[name]) };
+  if (bad !== undefined) {
+    return { error: T.tooSmall(opt, bad, FIELDS[name]),
+      cli: `argument ${opt}: ${pyRepr(text)}: ${bad} is not allowed, ${opt} must be ${FIELDS[name] === 1 ? "positive" : "0 or more"}` };
+  }
+  // exact arithmetic in the browser's numbers (the CLI takes any size)
+  if (v.some((x) => x > MAX_VALUE)) return { error: T.tooLong(opt, MAX_VALUE), cli: `${opt} ${text}: this page computes sizes up to ${MAX_VALUE}` };
   return { value: v };
 }
+const MAX_VALUE = 9999999;
 
-// the form's configuration: { c } (fields the operation does not take are left out) or { errors }
+// how Python's repr() writes a string (the CLI quotes a bad value with it)
+function pyRepr(text) {
+  const quote = text.includes("'") && !text.includes('"') ? '"' : "'";
+  const hex = (c, n) => c.codePointAt(0).toString(16).padStart(n, "0");
+  const escaped = [...text].map((c) => {
+    if (c === "\\") return "\\\\";
+    if (c === quote) return `\\${c}`;
+    if (c === "\n") return "\\n";
+    if (c === "\r") return "\\r";
+    if (c === "\t") return "\\t";
+    if (c !== " " && /[\p{C}\p{Z}]/u.test(c)) {
+      const code = c.codePointAt(0);
+      return code < 0x100 ? `\\x${hex(c, 2)}` : code < 0x10000 ? `\\u${hex(c, 4)}` : `\\U${hex(c, 8)}`;
+    }
+    return c;
+  });
+  return `${quote}${escaped.join("")}${quote}`;
+}
+
+// the form's configuration: { c }, or { errors } by field ({ error, cli }). Every field counts,
+// also one the operation does not take (a link may give one: the CLI's refusal says so);
+// changing the operation resets those fields to their defaults.
 function read() {
-  const op = field("op").value;
-  const c = { op, stride: null, padding: [0, 0], dilation: [1, 1], output_padding: [0, 0], ceil_mode: false };
+  const c = { op: field("op").value, ceil_mode: field("ceil_mode").checked };
   const errors = {};
-  for (const name of OPS[op]) {
-    if (name === "ceil_mode") { c.ceil_mode = field(name).checked; continue; }
+  for (const name of Object.keys(FIELDS)) {
     const r = parse(name, field(name).value);
-    if (r.error) errors[name] = r.error;
+    if (r.error) errors[name] = r;
     else c[name] = r.value;
   }
   return Object.keys(errors).length ? { errors } : { c };
 }
 
+// a field the operation does not take is hidden, unless it holds something (from a link)
+const DEFAULTS = { input: "", kernel: "", stride: "", padding: "0", dilation: "1", output_padding: "0" };
+const isDefault = (name) => (name === "ceil_mode" ? !field(name).checked : field(name).value === DEFAULTS[name]);
 function showFields() {
   const op = field("op").value;
-  for (const el of form.querySelectorAll("[data-ops]")) el.hidden = !el.dataset.ops.split(" ").includes(op);
+  for (const el of form.querySelectorAll("[data-ops]")) {
+    const name = el.querySelector("input").name;
+    el.hidden = !el.dataset.ops.split(" ").includes(op) && isDefault(name);
+  }
   field("stride").placeholder = op === "max" || op === "avg" ? field("kernel").value || "" : "1";
 }
 
+function resetUntaken() {
+  for (const name of [...Object.keys(FIELDS), "ceil_mode"]) {
+    if (OPS[field("op").value].includes(name)) continue;
+    if (name === "ceil_mode") field(name).checked = false;
+    else field(name).value = DEFAULTS[name];
+  }
+}
+
 // a link gives the options it names; the others take their defaults, as on the command line
-const DEFAULTS = { input: "", kernel: "", stride: "", padding: "0", dilation: "1", output_padding: "0" };
+const NAMES = ["op", ...Object.keys(FIELDS), "ceil_mode"];
+let linkError = null; // an operation the CLI does not know, until the reader changes something
 function fromURL() {
   const q = new URLSearchParams(location.search);
-  if (!q.has("op")) return; // no configuration: the page's own example
-  if (OPS[q.get("op")]) field("op").value = q.get("op");
-  for (const name of Object.keys(FIELDS)) field(name).value = q.has(name) ? q.get(name) : DEFAULTS[name];
-  field("ceil_mode").checked = ["1", "true", "True"].includes(q.get("ceil_mode"));
+  if (!NAMES.some((name) => q.has(name))) return; // no configuration: the page's own example
+  const op = q.get("op") ?? "conv";
+  if (op === "pool") field("op").value = "max"; // the CLI's name for max pooling
+  else if (OPS[op]) field("op").value = op;
+  else {
+    linkError = `argument op: invalid choice: ${pyRepr(op)} (choose from 'conv', 'transposed', 'max', 'avg', 'pool')`;
+    field("op").value = "conv";
+  }
+  for (const name of Object.keys(FIELDS)) field(name).value = q.get(name) ?? DEFAULTS[name];
+  field("ceil_mode").checked = ["1", "true", "True", "yes", "on"].includes(q.get("ceil_mode"));
 }
 
 function toURL() {
   const op = field("op").value;
   const q = new URLSearchParams({ op });
-  for (const name of OPS[op]) {
+  for (const name of [...Object.keys(FIELDS), "ceil_mode"]) {
+    if (!OPS[op].includes(name) && isDefault(name)) continue;
     if (name === "ceil_mode") { if (field(name).checked) q.set(name, "1"); }
-    else if (field(name).value.trim()) q.set(name, field(name).value.trim());
+    else if (field(name).value !== "") q.set(name, field(name).value);
   }
   const url = new URL(location.href);
   url.search = q.toString().replaceAll("%C3%97", "×");
@@ -158,6 +207,11 @@ function typeset(el, lines) {
     if (window.katex) window.katex.render(`\\displaystyle ${tex}`, p, { displayMode: false, throwOnError: false });
     else p.textContent = text;
     el.append(p);
+    if (p.scrollWidth > p.clientWidth + 1) { // a formula of very large numbers: it scrolls, by keyboard too
+      p.tabIndex = 0;
+      p.setAttribute("role", "region");
+      p.setAttribute("aria-label", text);
+    }
   }
 }
 
@@ -196,21 +250,26 @@ function answer(c) {
 
 // ---------------------------------------------------------------- one update for every change
 
+let lastOp = null;
 function update() {
+  if (lastOp !== null && field("op").value !== lastOp) resetUntaken(); // the reader chose another operation
+  lastOp = field("op").value;
   showFields();
-  toURL();
   const { c, errors } = read();
   for (const name of Object.keys(FIELDS)) {
     const el = field(name);
-    const message = (errors || {})[name] || "";
+    const message = errors && errors[name] ? errors[name].error : "";
     el.setAttribute("aria-invalid", message ? "true" : "false");
     document.getElementById(`explore-${name}-error`).textContent = message;
   }
   code.replaceChildren();
-  if (errors) {
+  if (linkError || errors) {
+    const found = Object.values(errors || {});
+    // the CLI reports a value it cannot parse as it reads it, a missing option at the end
+    const first = linkError || [...found.filter((e) => !e.late), ...found.filter((e) => e.late)][0].cli;
     output.removeAttribute("data-shape");
-    output.dataset.error = Object.values(errors)[0];
-    output.textContent = T.invalid + Object.values(errors).join(T.sep);
+    output.dataset.error = first;
+    output.textContent = linkError ? T.refused + linkError : T.invalid + found.map((e) => e.error).join(T.sep);
     output.classList.add("is-refused");
     formula.replaceChildren();
     figures.clear();
@@ -222,11 +281,11 @@ function update() {
     return;
   }
   code.append(codeLine(torchLine(c), "PyTorch"));
-  const g = A.grid({ ...c, shape });
-  if (g.rows.size > window.ExploreGrids.MAX_GRID || g.cols.size > window.ExploreGrids.MAX_GRID) {
+  const [rows, cols] = A.grid_size({ ...c, shape });
+  if (rows > window.ExploreGrids.MAX_GRID || cols > window.ExploreGrids.MAX_GRID) {
     const note = document.createElement("p");
     note.className = "explorer__note";
-    note.textContent = T.noRender(`${g.rows.size}×${g.cols.size}`);
+    note.textContent = T.noRender(`${rows}×${cols}`);
     code.append(note);
   } else code.append(codeLine(renderCommand(c), "python -m figures render"));
   code.append(status);
@@ -235,8 +294,13 @@ function update() {
 }
 
 fromURL();
-form.addEventListener("input", update);
-form.addEventListener("change", update);
+const changed = () => {
+  linkError = null;
+  update();
+  toURL();
+};
+form.addEventListener("input", changed);
+form.addEventListener("change", changed);
 form.addEventListener("submit", (ev) => ev.preventDefault());
 root.classList.add("is-ready");
 update();
