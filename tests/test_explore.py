@@ -24,6 +24,7 @@ FIELDS = {"conv": ("input", "kernel", "stride", "padding", "dilation"),
           "transposed": ("input", "kernel", "stride", "padding", "dilation", "output_padding"),
           "max": ("input", "kernel", "stride", "padding", "dilation", "ceil_mode"),
           "avg": ("input", "kernel", "stride", "padding", "ceil_mode")}
+MIN_CONFIGS, MIN_WINDOWS = 2000, 200  # what the page says the tests compare (test_the_page_states_what_is_compared)
 SEEN = {"accepted": 0, "refused": 0, "ops": set(), "non-square": 0, "windows": 0, "cells": 0}
 
 
@@ -121,7 +122,7 @@ def page_verdict(page, c):
 
 # ----------------------------------------------------------------------------- sizes and refusals
 
-@settings(max_examples=2000, derandomize=True, database=None, deadline=None,
+@settings(max_examples=MIN_CONFIGS, derandomize=True, database=None, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(c=configurations())
 def test_the_page_answers_as_figures_arith(explorer, c):
@@ -137,7 +138,7 @@ def test_the_comparison_covered_every_kind_of_configuration():
     many accepted and many refused, every operation, per-axis sizes."""
     print(f"\nexplorer against figures.arith: {SEEN['accepted']} accepted, {SEEN['refused']} refused, "
           f"{SEEN['non-square']} not square")
-    assert SEEN["accepted"] + SEEN["refused"] >= 2000
+    assert SEEN["accepted"] + SEEN["refused"] >= MIN_CONFIGS
     assert SEEN["accepted"] >= 500 and SEEN["refused"] >= 300, SEEN
     assert SEEN["ops"] == set(FIELDS) and SEEN["non-square"] >= 500
 
@@ -222,7 +223,7 @@ def test_every_output_cell_marks_the_cells_torch_reads_and_shows_torchs_value(ex
 
 def test_the_window_comparison_covered_hundreds_of_configurations():
     print(f"\nexplorer against torch: {SEEN['windows']} configurations, {SEEN['cells']} output cells")
-    assert SEEN["windows"] >= 200, SEEN
+    assert SEEN["windows"] >= MIN_WINDOWS, SEEN
 
 
 WRITES = """([i, j]) => {
@@ -519,3 +520,29 @@ def test_a_configuration_too_large_to_draw_says_so_and_never_builds_its_grid(bro
     assert page.is_visible("#explorer > .explorer__note")
     assert visit.errors == []
     visit.close()
+
+
+def test_the_page_states_what_is_compared():
+    """The numbers the page gives for its checks are the tests' own."""
+    for lang, (configs, windows) in {"en": ("2,000", "200"), "zh": ("2000", "200")}.items():
+        page = (ROOT / "docs" / lang / "explore.md").read_text(encoding="utf-8")
+        section = page.split("{#checked}", 1)[1].split("\n## ", 1)[0]
+        assert configs.replace(",", "") == str(MIN_CONFIGS) and windows == str(MIN_WINDOWS)
+        assert re.findall(r"\d[\d,]*", section) == [configs, windows, "1"], lang
+
+
+def test_the_chapters_open_the_explorer_on_their_own_figures(site):
+    """sliding-window opens it on its "odd" case, transposed on padding-strides-odd-transposed."""
+    from figures import catalog
+
+    for lang in LANGS:
+        for chapter, name in (("sliding-window", "padding-strides-odd"), ("transposed", "padding-strides-odd-transposed")):
+            html = (site / lang / chapter / "index.html").read_text(encoding="utf-8")
+            c = catalog.get(name).config()
+            want = {"op": c.kind, "input": str(c.input[0]), "kernel": str(c.kernel[0]), "stride": str(c.stride[0]),
+                    "padding": str(c.padding[0])}
+            if c.output_padding != (0, 0):
+                want["output_padding"] = str(c.output_padding[0])
+            links = [{k: v[0] for k, v in parse_qs(q.replace("&amp;", "&")).items()}
+                     for q in re.findall(r'href="\.\./explore/\?([^"]+)"', html)]
+            assert want in links, (lang, chapter, links)
