@@ -196,15 +196,20 @@ WINDOWS = """() => {
 }"""
 
 
+def render_config(c) -> Config:
+    """The configuration `python -m figures render` makes of these options (a pooling's stride
+    defaults to its kernel)."""
+    kind = c["op"]
+    stride = c["stride"] or (c["kernel"] if kind in ("max", "avg") else (1, 1))
+    return Config(kind, c["input"], c["kernel"], stride, c["padding"], c["dilation"], c["output_padding"],
+                  ceil_mode=c["ceil_mode"])
+
+
 def drawn(c):
     """Whether the page draws this configuration's grids (inputs up to 16×16, grids up to 32)."""
     if python_verdict(c)[0] != "shape":
         return False
-    kind = c["op"]
-    stride = c["stride"] or (c["kernel"] if kind in ("max", "avg") else (1, 1))
-    config = Config(kind, c["input"], c["kernel"], stride, c["padding"], c["dilation"], c["output_padding"],
-                    ceil_mode=c["ceil_mode"])
-    return max(config.grid_size()) <= MAX_GRID and max(c["input"]) <= 16
+    return max(render_config(c).grid_size()) <= MAX_GRID and max(c["input"]) <= 16
 
 
 @settings(max_examples=300, derandomize=True, database=None, deadline=None,
@@ -264,11 +269,7 @@ def test_the_torch_line_and_the_render_command_are_this_configuration(explorer, 
     h, w = c["input"]
     assert "×".join(map(str, layer(torch.zeros(1, 1, h, w)).shape[-2:])) == verdict[1]
     if drawn(c) or len(lines) == 2:
-        kind = c["op"]
-        stride = c["stride"] or (c["kernel"] if kind in ("max", "avg") else (1, 1))
-        config = Config(kind, c["input"], c["kernel"], stride, c["padding"], c["dilation"], c["output_padding"],
-                        ceil_mode=c["ceil_mode"])
-        assert lines[1] == f"python -m figures render {config.options()} -o {kind}.gif"
+        assert lines[1] == f"python -m figures render {render_config(c).options()} -o {c['op']}.gif"
         assert cli.make_parser().parse_args(lines[1].split()[3:])  # the CLI takes it as written
 
 

@@ -14,7 +14,7 @@ function create(root) {
 const A = window.ExploreArith;
 const S = window.SiteStrings(document.documentElement.lang);
 const T = S.explore;
-const { caption, button } = window.SitePlayer;
+const { caption, controls, stepKeys } = window.SitePlayer;
 const figure = root.querySelector(".explorer__figure");
 const grids = root.querySelector(".explorer__grids");
 
@@ -190,35 +190,16 @@ function stepData(s, g) {
 }
 
 // the player's controls, as under every animation of the site
-const bar = document.createElement("div");
-bar.className = "player__bar";
-const prev = button(S.previous, "player__prev", () => go(view.step - 1, true));
-const toggle = button(S.play, "player__toggle", () => (view.playing ? pause() : play()));
-const next = button(S.next, "player__next", () => go(view.step + 1, true));
-const range = document.createElement("input");
-range.type = "range";
-range.min = 1;
-range.className = "player__range";
-range.setAttribute("aria-label", S.scrubber);
-range.addEventListener("input", () => go(Number(range.value) - 1, true));
-const counter = document.createElement("span");
-counter.className = "player__counter";
-bar.append(prev, toggle, next, range, counter);
-const captionEl = document.createElement("p");
-captionEl.className = "player__caption";
-captionEl.setAttribute("aria-live", "off");
+const on = {
+  go: (n) => go(n, true),
+  toggle: () => view && (view.playing ? pause() : play()),
+  step: () => (view ? view.step : 0),
+  last: () => view && go(view.steps.length, true),
+};
+const { bar, toggle, range, counter, caption: captionEl } = controls(on);
 figure.prepend(bar);
 figure.append(captionEl);
-figure.addEventListener("keydown", (ev) => {
-  if (!view || ev.target.tagName === "INPUT") return;
-  const total = view.steps.length + 1;
-  const actions = { " ": () => (view.playing ? pause() : play()), ArrowLeft: () => go(view.step - 1, true),
-    ArrowRight: () => go(view.step + 1, true), Home: () => go(0, true), End: () => go(total - 1, true) };
-  if (actions[ev.key] && !(ev.key === " " && ev.target.tagName === "BUTTON")) {
-    ev.preventDefault();
-    actions[ev.key]();
-  }
-});
+figure.addEventListener("keydown", (ev) => stepKeys(ev, on));
 
 function setToggle() {
   const label = view && view.playing ? S.pause : S.play;

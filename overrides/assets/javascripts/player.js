@@ -54,6 +54,47 @@ function button(label, cls, onClick) {
   return b;
 }
 
+// The controls under a figure, as under every animation of the site: previous, play/pause, next,
+// a scrubber (steps counted from 1) and a counter, and the caption under them. ``on`` = { go(n),
+// toggle(), step(), last() }: what they do to the figure. Returns the elements.
+function controls(on) {
+  const bar = document.createElement("div");
+  bar.className = "player__bar";
+  const prev = button(T.previous, "player__prev", () => on.go(on.step() - 1));
+  const toggle = button(T.play, "player__toggle", () => on.toggle());
+  const next = button(T.next, "player__next", () => on.go(on.step() + 1));
+  const range = document.createElement("input");
+  range.type = "range";
+  range.min = 1;
+  range.className = "player__range";
+  range.setAttribute("aria-label", T.scrubber);
+  range.addEventListener("input", () => on.go(Number(range.value) - 1));
+  const counter = document.createElement("span");
+  counter.className = "player__counter";
+  bar.append(prev, toggle, next, range, counter);
+  const caption = document.createElement("p");
+  caption.className = "player__caption";
+  caption.setAttribute("aria-live", "off");
+  return { bar, prev, toggle, next, range, counter, caption };
+}
+
+// Space, ←, →, Home and End on a figure's controls (``on`` as for controls); a text field or the
+// scrubber keeps its own keys, and Space on a button presses it.
+function stepKeys(ev, on) {
+  if (ev.target.tagName === "INPUT") return;
+  const actions = {
+    " ": () => on.toggle(),
+    ArrowLeft: () => on.go(on.step() - 1),
+    ArrowRight: () => on.go(on.step() + 1),
+    Home: () => on.go(0),
+    End: () => on.last(),
+  };
+  if (actions[ev.key] && !(ev.key === " " && ev.target.tagName === "BUTTON")) {
+    ev.preventDefault();
+    actions[ev.key]();
+  }
+}
+
 class Player {
   constructor(imgs) {
     this.imgs = imgs;
@@ -85,30 +126,22 @@ class Player {
     this.canvas.setAttribute("role", "img");
     this.canvas.setAttribute("aria-label", first.alt);
     first.parentNode.insertBefore(this.canvas, first);
-    const bar = document.createElement("div");
-    bar.className = "player__bar";
-    this.prev = button(T.previous, "player__prev", () => this.go(this.step - 1));
-    this.toggle = button(this.playing ? T.pause : T.play, "player__toggle", () => this.togglePlay());
-    this.next = button(T.next, "player__next", () => this.go(this.step + 1));
-    this.range = document.createElement("input");
-    this.range.type = "range";
-    this.range.min = 1;
-    this.range.className = "player__range";
-    this.range.setAttribute("aria-label", T.scrubber);
-    this.range.addEventListener("input", () => this.go(Number(this.range.value) - 1));
-    this.counter = document.createElement("span");
-    this.counter.className = "player__counter";
+    this.on = {
+      go: (n) => this.go(n),
+      toggle: () => this.togglePlay(),
+      step: () => this.step,
+      last: async () => this.go((await this.data()).steps.steps.length - 1),
+    };
+    const parts = controls(this.on);
+    Object.assign(this, { toggle: parts.toggle, range: parts.range, counter: parts.counter, caption: parts.caption });
     this.enlarge = button(T.enlarge, "player__enlarge", () => this.openLarge());
-    bar.append(this.prev, this.toggle, this.next, this.range, this.counter, this.enlarge);
-    this.caption = document.createElement("p");
-    this.caption.className = "player__caption";
-    this.caption.setAttribute("aria-live", "off");
-    this.root.append(bar, this.caption);
+    parts.bar.append(this.enlarge);
+    this.root.append(parts.bar, this.caption);
     const last = this.imgs[this.imgs.length - 1];
     let anchor = last.closest("a") || last;
     while (anchor.nextElementSibling?.classList.contains("figure-print")) anchor = anchor.nextElementSibling;
     anchor.parentNode.insertBefore(this.root, anchor.nextSibling);
-    this.root.addEventListener("keydown", (ev) => this.key(ev));
+    this.root.addEventListener("keydown", (ev) => stepKeys(ev, this.on));
     for (const target of [this.canvas, ...this.imgs]) target.addEventListener("click", (ev) => this.point(ev));
     this.canvas.addEventListener("pointermove", (ev) => this.point(ev, true));
     this.updateToggle();
@@ -236,21 +269,6 @@ class Player {
     this.toggle.dataset.state = this.playing ? "playing" : "paused";
   }
 
-  key(ev) {
-    if (ev.target !== this.root && ev.target.tagName === "INPUT") return;
-    const actions = {
-      " ": () => this.togglePlay(),
-      ArrowLeft: () => this.go(this.step - 1),
-      ArrowRight: () => this.go(this.step + 1),
-      Home: () => this.go(0),
-      End: async () => this.go((await this.data()).steps.steps.length - 1),
-    };
-    if (actions[ev.key] && !(ev.key === " " && ev.target.tagName === "BUTTON")) {
-      ev.preventDefault();
-      actions[ev.key]();
-    }
-  }
-
   // where the GIF that played as an image would be now, from the time since the page loaded
   async nativeStep() {
     const steps = (await this.data()).steps.steps;
@@ -342,7 +360,7 @@ function enlargeable(imgs) {
 }
 
 // for the explorer (explore.js): the same captions and buttons as every figure's player
-window.SitePlayer = { caption, button };
+window.SitePlayer = { caption, button, controls, stepKeys };
 
 function start() {
   if (!("ImageDecoder" in window)) return; // the plain GIF
