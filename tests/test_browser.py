@@ -157,6 +157,7 @@ def test_offline_copy_works_from_the_file_system(browser, tmp_path):
     visit.page.hover(".md-header__option .md-select")
     visit.page.click("a.md-select__link[hreflang=zh]")
     visit.page.wait_for_url(re.compile(r".*/zh/sliding-window\.html#stride$"))
+    visit.page.wait_for_load_state("networkidle")  # leaving earlier would cancel its images (a failed request)
     # the explorer computes from the file system too, and keeps its configuration in the address
     visit.page.goto((root / "zh" / "explore.html").as_uri() + "?op=transposed&input=16&kernel=3&stride=2&padding=1",
                     wait_until="networkidle")  # (the favicon too: a change of address would cancel it)
