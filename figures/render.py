@@ -101,12 +101,7 @@ def _figure(config: Config, theme: str, fmt: str, strip: bool = False, frame: Op
         if full_colour:  # a palette of its own, 256 colours
             return {fmt: encode.png(_nth(draw.render_panels(sc, t), None), colours=256)}
         geometry: dict = {}  # where a drawn grid figure puts its output cells
-        if isinstance(sc, panels.PanelScene):
-            frames = draw.render_panels(sc, t)
-        elif isinstance(sc, scene.StackScene):
-            frames = draw.render_stack(sc, t)
-        else:
-            frames = draw.render(sc, t, geometry)
+        frames = drawn(sc, t, geometry)
         # the frames are drawn one at a time as the encoder asks for them: never all in memory
         with closing(frames):
             durations = [f.duration_ms for f in sc.frames]
@@ -123,6 +118,18 @@ def _figure(config: Config, theme: str, fmt: str, strip: bool = False, frame: Op
             if strip:
                 return {fmt: encode.png(encode.strip_of(frames, durations), reserved=t.colours())}
             return {fmt: encode.png(_nth(frames, frame), reserved=t.colours())}
+
+
+def drawn(sc, t: themes.Theme, geometry: Optional[dict] = None) -> Iterator:
+    """The frames of an animated figure's scene, drawn one at a time (RGB arrays, the colours
+    anti-aliased; the encoder maps them to the theme's palette). Call within
+    ``draw.library_defaults()``; ``geometry``, if given, receives where a grid figure puts its
+    output cells."""
+    if isinstance(sc, panels.PanelScene):
+        return draw.render_panels(sc, t)
+    if isinstance(sc, scene.StackScene):
+        return draw.render_stack(sc, t)
+    return draw.render(sc, t, geometry)
 
 
 def _keeping(frames: Iterator, last: list) -> Iterator:
