@@ -239,6 +239,24 @@ def test_a_large_image_keeps_its_full_code_table_where_that_is_shorter():
     assert encode.lzw(pixels) == kept
 
 
+def test_a_trace_figure_has_a_picture_coded_with_a_kept_table(monkeypatch):
+    """receptive-field-dilation (the browser test decodes it in Chromium) has images that our
+    coder codes shorter than Pillow's."""
+    from figures import catalog, render
+
+    shorter = []
+    keeping = encode._lzw_keeping
+
+    def spy(pixels, bits):
+        kept = keeping(pixels, bits)
+        shorter.append(len(kept) < len(encode._pillow_lzw(pixels)))
+        return kept
+
+    monkeypatch.setattr(encode, "_lzw_keeping", spy)
+    render.figure_bytes(catalog.get("receptive-field-dilation").config())
+    assert any(shorter)
+
+
 def test_the_first_picture_is_cut_into_tiles_that_cover_it():
     from figures import catalog, render
 
