@@ -1,21 +1,29 @@
 """Benchmark the figure build and the site, and print the figures (not a test).
 
-    python scripts/bench.py            # everything (a few minutes on 2 cores)
-    python scripts/bench.py --quick    # skip the serial cold build and the browser
+    python scripts/bench.py            # everything (several minutes on 2 cores)
+    python scripts/bench.py --quick    # skip the serial cold build, the baseline and the browser
 
-Prints: cold catalog builds (empty cache) with 1 process and with every core, and for half the
-catalog (how the time grows with the catalog); a warm build of the whole site (both
-languages, cache full); the median time to draw one frame; the bytes of every figure; and the
-bytes a chapter page transfers on first load in headless Chromium (if /usr/bin/chromium and
-Playwright are installed).
+Prints: cold catalog builds (empty cache) with 1 process and with every core, the latter beside
+the same build of the baseline commit (BASELINE, checked out in a temporary worktree) in the same
+run, and for half the catalog; a warm build of the whole site (both languages, cache full); the
+median time to draw one frame; the peak memory of the largest configuration the CLI accepts;
+the bytes of every figure, and for the 15 classics beside what gifsicle -O3 (the standard
+lossless optimiser, if installed) makes of them; the search index of each language; and, in
+headless Chromium (if /usr/bin/chromium and Playwright are installed), the bytes a chapter page
+transfers on first load from a server that compresses as static hosts do (gzip), beside the
+baseline's, with every request, and the cumulative layout shift of every chapter.
 """
 
 from __future__ import annotations
 
 import argparse
 import functools
+import gzip
 import http.server
+import json
 import os
+import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -33,9 +41,12 @@ from figures import catalog, draw, render, theme  # noqa: E402
 
 
 
-def timed(cmd: list[str], env: dict | None = None) -> float:
+BASELINE = "353283a"  # the commit issue 18's targets are measured against
+
+
+def timed(cmd: list[str], env: dict | None = None, cwd: Path = ROOT) -> float:
     start = time.perf_counter()
-    subprocess.run(cmd, cwd=ROOT, check=True, capture_output=True, env={**os.environ, **(env or {})})
+    subprocess.run(cmd, cwd=cwd, check=True, capture_output=True, env={**os.environ, **(env or {})})
     return time.perf_counter() - start
 
 
@@ -50,12 +61,13 @@ CLASSIC_GIF_BYTES = catalog.CONV_ARITHMETIC_BYTES
 assert len(CLASSICS) == 15
 
 
-def cold_build(tmp: Path, jobs: int, names=None) -> float:
+def cold_build(tmp: Path, jobs: int, names=None, tree: Path = ROOT) -> float:
+    """Seconds to render the catalog (of the checkout ``tree``) into an empty cache."""
     cache = Path(tempfile.mkdtemp(dir=tmp))
     cmd = [sys.executable, "-m", "figures", "build", "--out", str(cache / "out"), "--jobs", str(jobs)]
     if names:
         cmd += ["--only", *names]
-    return timed(cmd, {"FIGURES_CACHE": str(cache / "cache")})
+    return timed(cmd, {"FIGURES_CACHE": str(cache / "cache")}, cwd=tree)
 
 
 def draw_times() -> list[float]:
@@ -71,39 +83,143 @@ def draw_times() -> list[float]:
     return times
 
 
-def page_bytes(site: Path, page: str) -> tuple[int, int, list[tuple[str, int]]] | None:
-    """(bytes on first load, requests, [(url, bytes)]) of a page in headless Chromium."""
+class _Gzip(http.server.SimpleHTTPRequestHandler):
+    """A static host: text compressed with gzip when the browser accepts it (as GitHub Pages and
+    most hosts send it); every response's bytes on the wire (status line, headers, body) logged."""
+
+    TEXT = (".html", ".css", ".js", ".json", ".xml", ".svg", ".txt")
+    log: list = []
+
+    def do_GET(self):
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            path = path / "index.html"
+        if not path.is_file():
+            self.send_error(404)
+            return
+        body = path.read_bytes()
+        compress = path.suffix in self.TEXT and "gzip" in self.headers.get("Accept-Encoding", "")
+        if compress:
+            body = gzip.compress(body, mtime=0)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        if compress:
+            self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        head = sum(len(line) for line in self._headers_buffer) + 2
+        self.end_headers()
+        self.wfile.write(body)
+        self.log.append((self.path, head + len(body)))
+
+    def log_message(self, *args):
+        pass
+
+
+class _Served:
+    """A built site on a loopback server that compresses like a static host."""
+
+    def __init__(self, site: Path):
+        self.log: list = []
+        handler = type("Handler", (_Gzip,), {"log": self.log})
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(site)))
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.base = f"http://127.0.0.1:{self.server.server_address[1]}/"
+
+    def close(self):
+        self.server.shutdown()
+
+
+def _chromium():
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
         return None
-    if not Path("/usr/bin/chromium").exists():
+    return sync_playwright if Path("/usr/bin/chromium").exists() else None
+
+
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+def page_bytes(site: Path, page: str) -> tuple[int, int, list[tuple[str, int]]] | None:
+    """(bytes on the wire on first load, requests, [(path, bytes)]) of a page in headless
+    Chromium with an empty cache, served with gzip, until the network is idle."""
+    playwright = _chromium()
+    if playwright is None:
         return None
-    handler = functools.partial(_QuietHandler, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{server.server_address[1]}/{page}"
-    sizes = []
+    served = _Served(site)
     try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(
-                executable_path="/usr/bin/chromium",
-                args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-            )
-            tab = browser.new_page(viewport={"width": 1280, "height": 900})
-
-            def record(response):
-                try:
-                    sizes.append((response.url, len(response.body())))
-                except Exception:  # redirects and aborted requests have no body
-                    pass
-
-            tab.on("response", record)
-            tab.goto(url, wait_until="networkidle")
+        with playwright() as p:
+            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+            tab = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+            tab.goto(served.base + page, wait_until="networkidle")
             browser.close()
     finally:
-        server.shutdown()
-    return sum(s for _, s in sizes), len(sizes), sizes
+        served.close()
+    return sum(n for _, n in served.log), len(served.log), list(served.log)
+
+
+LAYOUT_SHIFT = """() => new Promise((resolve) => { let total = 0;
+  new PerformanceObserver((list) => { for (const e of list.getEntries()) total += e.value; })
+    .observe({ type: "layout-shift", buffered: true });
+  setTimeout(() => resolve(total), 400); })"""
+
+
+def layout_shifts(site: Path, pages: list[str]) -> dict[str, float] | None:
+    """{page: cumulative layout shift} on first load (empty cache), on a phone's viewport."""
+    playwright = _chromium()
+    if playwright is None:
+        return None
+    served, shifts = _Served(site), {}
+    try:
+        with playwright() as p:
+            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+            for page in pages:
+                context = browser.new_context(viewport={"width": 390, "height": 844})
+                tab = context.new_page()
+                tab.goto(served.base + page, wait_until="networkidle")
+                shifts[page] = tab.evaluate(LAYOUT_SHIFT)
+                context.close()
+            browser.close()
+    finally:
+        served.close()
+    return shifts
+
+
+def chapters() -> list[str]:
+    nav = re.search(r"^nav:\n((?:  - .*\n)+)", (ROOT / "mkdocs.yml").read_text(encoding="utf-8"), re.MULTILINE)
+    pages = re.findall(r"  - (\S+)\.md", nav.group(1))
+    return pages[: pages.index("cheat-sheet") + 1]
+
+
+def baseline(tmp: Path) -> Path | None:
+    """A checkout of BASELINE in a temporary worktree (None outside a git clone that has it)."""
+    tree = tmp / "baseline"
+    r = subprocess.run(["git", "worktree", "add", "--detach", str(tree), BASELINE], cwd=ROOT, capture_output=True)
+    return tree if r.returncode == 0 else None
+
+
+def gifsicle(data: bytes, tmp: Path) -> int | None:
+    """Bytes of what gifsicle -O3 makes of a GIF (None without gifsicle)."""
+    if shutil.which("gifsicle") is None:
+        return None
+    (tmp / "in.gif").write_bytes(data)
+    subprocess.run(["gifsicle", "-O3", str(tmp / "in.gif"), "-o", str(tmp / "out.gif")], check=True)
+    return (tmp / "out.gif").stat().st_size
+
+
+def index_bytes(site: Path, lang: str) -> tuple[int, int, dict]:
+    """(bytes, gzip bytes, {part: bytes}) of a language's search index."""
+    raw = (site / lang / "search" / "search_index.json").read_bytes()
+    docs = json.loads(raw)["docs"]
+    text = "".join(d["text"] for d in docs)
+    parts = {
+        "text": len(text.encode()),
+        "of which code": sum(len(c.encode()) for c in re.findall(r"<pre>.*?</pre>|<code>.*?</code>", text, re.S)),
+        "of which HTML tags": sum(len(t.encode()) for t in re.findall(r"<[^>]+>", text)),
+        "of which word breaks (U+200B)": text.count("\u200b") * 3,
+        "titles and locations": sum(len((d["title"] + d["location"]).encode()) for d in docs),
+    }
+    return len(raw), len(gzip.compress(raw, mtime=0)), parts
 
 
 def largest(tmp: Path) -> tuple[float, float, int]:
@@ -135,11 +251,6 @@ def verify_cost(cache_dir: Path) -> tuple[float, int, int]:
     return seconds, len(cached), sum(len(v) for v in cached.values())
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true")
@@ -149,63 +260,121 @@ def main() -> None:
     half = names[::2]
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
-        print(f"machine: {cores} cores; catalog: {len(names)} figures × {len(catalog.THEME_NAMES)} themes, "
-              f"{frames_of(names)} frames")
-        if not args.quick:
-            print(f"cold catalog build, 1 process:        {cold_build(tmp, 1):6.1f} s")
+        old = None if args.quick else baseline(tmp)
+        try:
+            measure(tmp, cores, names, half, args.quick, old)
+        finally:
+            if old is not None:
+                subprocess.run(["git", "worktree", "remove", "--force", str(old)], cwd=ROOT, capture_output=True)
+
+
+def measure(tmp: Path, cores: int, names: list, half: list, quick: bool, old: Path | None) -> None:
+    print(f"machine: {cores} cores; catalog: {len(names)} figures × {len(catalog.THEME_NAMES)} themes, "
+          f"{frames_of(names)} frames")
+    if not quick:
+        print(f"cold catalog build, 1 process:        {cold_build(tmp, 1):6.1f} s")
+    if old is not None:  # alternating, so that both see the same machine
+        ours, theirs = [], []
+        for _ in range(2):
+            ours.append(cold_build(tmp, cores))
+            theirs.append(cold_build(tmp, cores, tree=old))
+        full = min(ours)
+        print(f"cold catalog build, {cores} processes:      {full:6.1f} s; {BASELINE}: {min(theirs):.1f} s "
+              f"({full / min(theirs) - 1:+.0%}; the faster of 2 runs each, alternating)")
+    else:
         full = cold_build(tmp, cores)
         print(f"cold catalog build, {cores} processes:      {full:6.1f} s")
-        part = cold_build(tmp, cores, half)
-        print(f"cold build of half the catalog ({len(half)} figures, {frames_of(half)} frames), {cores} processes: "
-              f"{part:6.1f} s  (full: {frames_of(names)} frames, {full:.1f} s)")
+    part = cold_build(tmp, cores, half)
+    print(f"cold build of half the catalog ({len(half)} figures, {frames_of(half)} frames), {cores} processes: "
+          f"{part:6.1f} s  (full: {frames_of(names)} frames, {full:.1f} s)")
 
-        site = tmp / "site"
-        env = {"FIGURES_CACHE": str(tmp / "site-cache")}
-        build = [sys.executable, "scripts/build_site.py", "--site-dir", str(site)]
-        timed(build, env)  # warm the cache
-        warm = [timed(build, env) for _ in range(3)]
-        print(f"warm full site build (both languages): {statistics.median(warm):6.1f} s (median of 3)")
-        costs = [verify_cost(tmp / "site-cache") for _ in range(5)]
-        seconds, entries, size = sorted(costs)[2]
-        print(f"verify the cache (SHA-256 of {entries} entries, {size:,} bytes): {seconds * 1000:.0f} ms "
-              f"(median of 5; a site build does it once for the figures and once per language)")
+    site = tmp / "site"
+    env = {"FIGURES_CACHE": str(tmp / "site-cache")}
+    build = [sys.executable, "scripts/build_site.py", "--site-dir", str(site)]
+    timed(build, env)  # warm the cache
+    warm = [timed(build, env) for _ in range(3)]
+    print(f"warm full site build (both languages): {statistics.median(warm):6.1f} s (median of 3)")
+    costs = [verify_cost(tmp / "site-cache") for _ in range(5)]
+    seconds, entries, size = sorted(costs)[2]
+    print(f"verify the cache (SHA-256 of {entries} entries, {size:,} bytes): {seconds * 1000:.0f} ms "
+          f"(median of 5; a site build does it once for the figures and once per language)")
 
-        seconds, peak, frames = largest(tmp)
-        print(f"largest accepted configuration (render conv --input 32 --kernel 1 -o big.gif, {frames} frames): "
-              f"{seconds:.1f} s, peak {peak:,.0f} MB resident")
+    seconds, peak, frames = largest(tmp)
+    print(f"largest accepted configuration (render conv --input 32 --kernel 1 -o big.gif, {frames} frames): "
+          f"{seconds:.1f} s, peak {peak:,.0f} MB resident")
 
-        times = draw_times()
-        print(f"draw one frame of the classics: median {statistics.median(times) * 1000:.1f} ms, "
-              f"max {max(times) * 1000:.1f} ms over {len(times)} frames")
+    times = draw_times()
+    print(f"draw one frame of the classics: median {statistics.median(times) * 1000:.1f} ms, "
+          f"max {max(times) * 1000:.1f} ms over {len(times)} frames")
 
-        print("bytes of every figure (light, dark) and its size in pixels:")
-        figures = site / "en" / "figures"
-        light_total = dark_total = classic_total = 0
+    print("bytes of every figure (light, dark) and its size in pixels:")
+    figures = site / "en" / "figures"
+    light_total = dark_total = classic_total = 0
+    for entry in catalog.CATALOG:
+        light = (figures / entry.filename("light")).stat().st_size
+        dark = (figures / entry.filename("dark")).stat().st_size
+        light_total += light
+        dark_total += dark
+        classic_total += light if entry in CLASSICS else 0
+        with Image.open(figures / entry.filename("light")) as im:
+            pixels = "{}×{}".format(*im.size)
+        print(f"  {entry.name:42} {light:9,} {dark:9,}  {pixels}")
+    print(f"  {'total':42} {light_total:9,} {dark_total:9,}")
+    print(f"the {len(CLASSICS)} classics, light: {classic_total:,} bytes = "
+          f"{classic_total / CLASSIC_GIF_BYTES:.1%} of conv_arithmetic's {CLASSIC_GIF_BYTES:,} "
+          f"(target: ≤ 500,000 and ≤ 15%); cells of {theme.CELL_PX} px")
+
+    if shutil.which("gifsicle"):
+        print("our GIFs beside gifsicle -O3's re-encoding of them (lossless; target: ours ≤ 1.02 × gifsicle's):")
+        ratios, ours_total, theirs_total = [], 0, 0
         for entry in catalog.CATALOG:
-            light = (figures / entry.filename("light")).stat().st_size
-            dark = (figures / entry.filename("dark")).stat().st_size
-            light_total += light
-            dark_total += dark
-            classic_total += light if entry in CLASSICS else 0
-            with Image.open(figures / entry.filename("light")) as im:
-                pixels = "{}×{}".format(*im.size)
-            print(f"  {entry.name:42} {light:9,} {dark:9,}  {pixels}")
-        print(f"  {'total':42} {light_total:9,} {dark_total:9,}")
-        print(f"the {len(CLASSICS)} classics, light: {classic_total:,} bytes = "
-              f"{classic_total / CLASSIC_GIF_BYTES:.0%} of conv_arithmetic's {CLASSIC_GIF_BYTES:,} "
-              f"(target: a fifth, ≤ {CLASSIC_GIF_BYTES // 5:,}); "
-              f"cells of {theme.CELL_PX} px")
+            if entry.fmt != "gif":
+                continue
+            for variant in catalog.THEME_NAMES:
+                data = (figures / entry.filename(variant)).read_bytes()
+                optimum = gifsicle(data, tmp)
+                ratios.append((len(data) / optimum, f"{entry.name} ({variant})"))
+                if entry in CLASSICS and variant == "light":
+                    ours_total += len(data)
+                    theirs_total += optimum
+                    print(f"  {entry.name:42} {len(data):9,} {optimum:9,}  {len(data) / optimum:.3f}")
+        print(f"  {'the 15 classics':42} {ours_total:9,} {theirs_total:9,}  {ours_total / theirs_total:.3f}")
+        worst = max(ratios)
+        print(f"  every GIF of the catalog ({len(ratios)}): largest ratio {worst[0]:.3f} ({worst[1]})")
+    else:
+        print("gifsicle comparison: skipped (apt-get install gifsicle)")
 
-        if not args.quick:
-            for page in ("en/sliding-window/", "zh/sliding-window/"):
-                result = page_bytes(site, page)
-                if result is None:
-                    print("first load: skipped (needs Playwright and /usr/bin/chromium)")
-                    break
-                total, count, sizes = result
-                print(f"first load of {page}: {total:,} bytes in {count} requests")
-                for url, size in sorted(sizes, key=lambda s: -s[1])[:6]:
-                    print(f"    {size:9,}  {url.split('/', 3)[-1]}")
+    for lang in ("en", "zh"):
+        raw, packed, parts = index_bytes(site, lang)
+        detail = ", ".join(f"{k} {v:,}" for k, v in parts.items())
+        print(f"search index ({lang}): {raw:,} bytes, {packed:,} with gzip; {detail}")
+
+    if quick:
+        return
+    old_site = None
+    if old is not None:
+        old_site = tmp / "old-site"
+        timed([sys.executable, "scripts/build_site.py", "--site-dir", str(old_site)],
+              {"FIGURES_CACHE": str(tmp / "old-cache")}, cwd=old)
+    for lang in ("en", "zh"):
+        page = f"{lang}/sliding-window/"
+        result = page_bytes(site, page)
+        if result is None:
+            print("first load: skipped (needs Playwright and /usr/bin/chromium)")
+            return
+        total, count, sizes = result
+        line = f"first load of {page} (gzip, empty cache): {total:,} bytes in {count} requests"
+        if old_site is not None:
+            was, was_count, _ = page_bytes(old_site, page)
+            line += f"; {BASELINE}: {was:,} in {was_count} ({total / was - 1:+.0%})"
+        print(line)
+        for url, size in sorted(sizes, key=lambda s: -s[1]):
+            print(f"    {size:9,}  {url}")
+    pages = [f"{lang}/{'' if p == 'index' else p + '/'}" for lang in ("en", "zh") for p in chapters()]
+    shifts = layout_shifts(site, pages)
+    moved = {p: v for p, v in shifts.items() if v}
+    print(f"cumulative layout shift on first load, phone viewport: {len(pages)} chapters, "
+          f"{len(moved)} with any ({', '.join(f'{p} {v:.4f}' for p, v in moved.items()) or 'all 0'})")
 
 
 if __name__ == "__main__":

@@ -2,15 +2,23 @@
 
 - Interface strings in the page's language: the palette toggle and the heading permalinks take
   their names from ``extra.ui`` (mkdocs.zh.yml gives the Chinese ones).
-- KaTeX only where there is math: its stylesheet and scripts are added to pages that have a
-  formula, and to no other page (a page without math loads 300 KB less). The same for the
-  explorer: its scripts and stylesheets (with the figures' colours, generated from the theme by
-  gen_figures.py) only on the page that has it.
+- Math typeset when the site is built: every formula becomes KaTeX's HTML (and MathML, which
+  screen readers read), made by the site's own katex.min.js run in QuickJS (a pip wheel), so a
+  page loads no math renderer, only KaTeX's stylesheet and the fonts its formulas use, and
+  nothing moves when the page has loaded. A formula KaTeX refuses or warns about fails the
+  build. The stylesheet only on pages with math; KaTeX's script only on the explorer, which
+  typesets the formulas the reader asks for. The explorer's scripts and stylesheets (with the
+  figures' colours, generated from the theme by gen_figures.py) only on the page that has it.
 - Figures with their intrinsic size: every ``<img>`` of a figure gets its width and height, so
   the page does not jump as figures load.
 - Printing: each animation's GIF is followed by its last step as a PNG, shown only in print and
   fetched only then (lazy, hidden on screen): a printed page shows every animation complete.
-- Search previews without raw LaTeX: formulas in the search index become readable text.
+- A search index of what a reader can search for: formulas become readable text, a Python
+  session its typed code (no prompts, no printed output), and word breaks that separate nothing
+  go.
+- Nothing moves as a page loads: tables come wrapped as Material's script wraps them, the search
+  field shows from the first paint (the "no-js" class goes in <head>), each figure's controls
+  have their place held, and the KaTeX fonts a page needs are preloaded.
 - Chinese search: Material's search worker segments a query with the index's own words, but
   never lets a word end at the end of the query (an off-by-one: "转置卷积" alone is cut into
   "转置" and "卷"), so the built worker gets that one comparison fixed; the build fails if the
@@ -37,7 +45,9 @@ SHIM = "assets/javascripts/iframe-worker/shim.js"
 EXPLORER_CSS = ("assets/stylesheets/figure-theme.css", "assets/stylesheets/explore.css")
 EXPLORER_JS = ("assets/javascripts/explore-arith.js", "assets/javascripts/explore-strings.js",
                "assets/javascripts/explore-grids.js", "assets/javascripts/explore.js")
-KATEX = ("assets/katex/katex.min.css", "assets/katex/katex.min.js", "assets/katex/auto-render.min.js")
+KATEX_CSS = "assets/katex/katex.min.css"
+KATEX_JS = "assets/katex/katex.min.js"  # in the browser: on the explorer only
+KATEX_SOURCE = Path(__file__).resolve().parent.parent / "overrides" / KATEX_JS
 
 
 def offline() -> bool:
@@ -92,7 +102,29 @@ def on_page_content(html, page, config, files):
             return m.group(0)
         return f'<img{m.group("attrs")} width="{size[0]}" height="{size[1]}"{m.group("end")}>'
 
-    return FIGURE_IMG.sub(sized, with_print_pictures(html))
+    return FIGURE_IMG.sub(sized, with_player_slots(with_print_pictures(html)))
+
+
+EARLY = ('<script>document.documentElement.classList.replace("no-js","js");'
+         '"ImageDecoder"in window&&document.documentElement.classList.add("figure-player")</script>')
+# a figure's last (or only) variant, its print picture and the link around it, if any
+LAST_VARIANT = re.compile(r'(<img\b[^>]*\bsrc="[^"]*figures/[^"/#?]+\.(gif|png)(?!#only-light)(?:#[^"]*)?"[^>]*>'
+                          r'(?:<img class="figure-print"[^>]*>)?(?:</a>)?)')
+
+
+# a table as Material's script wraps it once the page has loaded (to scroll it sideways), wrapped
+# so already when the site is built: nothing moves when the script runs. The script wraps it once
+# more; extra.css makes that inner wrapping take no room.
+TABLE = re.compile(r"(<table>.*?</table>)", re.DOTALL)
+
+
+def with_player_slots(html: str) -> str:
+    """After each figure (its dark variant comes last; on the gallery, each variant is a figure of
+    its own), the place its controls will take: the
+    player (player.js) builds its bar and caption in it, and as the space is held from the first
+    paint on (where the browser can run the player: the "figure-player" class, set in <head>),
+    nothing below a figure moves when the controls appear."""
+    return LAST_VARIANT.sub(lambda m: m.group(1) + f'<span class="player-slot player-slot--{m.group(2)}"></span>', html)
 
 
 ALT = re.compile(r'\balt="([^"]*)"')
@@ -151,20 +183,82 @@ def on_post_page(output, page, config):
     """KaTeX on pages with math only; offline, no <link rel="alternate"> (Material would fetch
     the other language's sitemap.xml through them, which a browser refuses from file://; the
     language menu stays, and site.js keeps the reader on the same page when it is used)."""
+    output = output.replace("<head>", "<head>" + EARLY, 1)  # no-js → js before the first paint
+    output = TABLE.sub(r'<div class="md-typeset__scrollwrap"><div class="md-typeset__table">\1</div></div>', output)
     if 'class="arithmatex"' in output:
-        css, *scripts = (get_relative_url(path, page.url) for path in KATEX)
-        output = output.replace("</head>", f'<link rel="stylesheet" href="{css}">\n</head>', 1)
-        tags = "".join(f'<script src="{src}"></script>' for src in scripts)
-        output = output.replace("</body>", tags + "\n</body>", 1)
-    if '<div id="explorer"' in output:  # after KaTeX, which the explorer typesets its formulas with
-        links = "".join(f'<link rel="stylesheet" href="{get_relative_url(path, page.url)}">\n' for path in EXPLORER_CSS)
+        output = typeset(output, page.file.src_uri)
+        css = get_relative_url(KATEX_CSS, page.url)
+        fonts = "" if offline() else "".join(  # from file:// a font is not fetched ahead
+            f'<link rel="preload" href="{get_relative_url(f"assets/katex/fonts/{font}.woff2", page.url)}" as="font" '
+            f'type="font/woff2" crossorigin>' for font in katex_fonts(output))
+        output = output.replace("</head>", f'{fonts}<link rel="stylesheet" href="{css}">\n</head>', 1)
+    if '<div id="explorer"' in output:  # KaTeX first: the explorer typesets its formulas with it
+        links = "".join(f'<link rel="stylesheet" href="{get_relative_url(path, page.url)}">\n'
+                        for path in (KATEX_CSS, *EXPLORER_CSS) if path not in output)
         output = output.replace("</head>", links + "</head>", 1)
-        tags = "".join(f'<script src="{get_relative_url(path, page.url)}"></script>' for path in EXPLORER_JS)
+        tags = "".join(f'<script src="{get_relative_url(path, page.url)}"></script>' for path in (KATEX_JS, *EXPLORER_JS))
         output = output.replace("</body>", tags + "\n</body>", 1)
     if offline():
         output = ALTERNATE_LINK.sub("", output)
         output = inline_figures(output)
     return output
+
+
+# a formula as pymdownx.arithmatex (generic mode) writes it: \(…\) in a span, \[…\] in a div
+ARITHMATEX = re.compile(r'(<(span|div) class="arithmatex">)\\([(\[])(.*?)\\[)\]](</\2>)', re.DOTALL)
+
+
+@lru_cache(maxsize=1)
+def katex():
+    """KaTeX's renderToString, from the site's own katex.min.js, in QuickJS; its warnings (strict
+    mode) are collected, not printed."""
+    import quickjs
+
+    context = quickjs.Context()
+    context.eval("var window = globalThis, self = globalThis, warnings = [];"
+                 "var console = {warn: function () { warnings.push([].slice.call(arguments).join(' ')); },"
+                 " log: function () {}, error: function () {}};")
+    context.eval(KATEX_SOURCE.read_text(encoding="utf-8"))
+    return context.eval("(function (tex, display) { warnings = []; var html = katex.renderToString(tex, "
+                        "{displayMode: display, throwOnError: true}); return JSON.stringify([html, warnings]); })")
+
+
+# KaTeX's fonts a page's formulas use, by the classes of its HTML: the text (KaTeX_Main) and
+# letters (KaTeX_Math) of every formula; large delimiters and operators (KaTeX_Size1..4)
+KATEX_SIZES = {"delimsizing size1": "Size1", "delimsizing size2": "Size2", "delimsizing size3": "Size3",
+               "delimsizing size4": "Size4", "small-op": "Size1", "large-op": "Size2"}
+
+
+def katex_fonts(output: str) -> list:
+    """The KaTeX fonts a typeset page needs at once (preloaded, so that they are there when the
+    page is first drawn and no formula changes width after: no layout shift). A test compares
+    them with the fonts Chromium fetches for every page."""
+    fonts = ["KaTeX_Main-Regular"] + (["KaTeX_Math-Italic"] if "mathnormal" in output else [])
+    return fonts + sorted({f"KaTeX_{size}-Regular" for cls, size in KATEX_SIZES.items() if cls in output})
+
+
+def typeset(output: str, where: str) -> str:
+    """Every formula of a page as KaTeX's HTML and MathML, in the element arithmatex put it in (what
+    KaTeX's auto-render did in the reader's browser, now done once, when the site is built)."""
+    import html as entities
+
+    import quickjs
+
+    render = katex()
+
+    def one(match):
+        tex = entities.unescape(match.group(4))
+        try:
+            made, warnings = json.loads(render(tex, match.group(3) == "["))
+        except quickjs.JSException as error:
+            raise PluginError(f"{where}: KaTeX cannot typeset {tex!r}: {str(error).splitlines()[0]}") from None
+        if warnings:
+            raise PluginError(f"{where}: KaTeX warns about {tex!r}: {'; '.join(warnings)}")
+        # a display formula wider than a phone scrolls sideways (extra.css): reachable by keyboard
+        made = made.replace('<span class="katex-display">', '<span class="katex-display" tabindex="0">', 1)
+        return match.group(1) + made + match.group(5)
+
+    return ARITHMATEX.sub(one, output)
 
 
 def inline_figures(output: str) -> str:
@@ -210,6 +304,31 @@ def tex_to_text(tex: str) -> str:
 MATH = re.compile(r"\\\((.*?)\\\)|\\\[(.*?)\\\]", re.DOTALL)
 
 
+SESSION = re.compile(r"<pre><code>(&gt;&gt;&gt; .*?)</code></pre>", re.DOTALL)
+PROMPT = re.compile(r"^(?:&gt;&gt;&gt;|\.\.\.)(?: |$)")
+def searchable(text: str, separator: str) -> str:
+    """What the search index keeps of a page's text: what a reader can search for. A Python
+    session keeps the code typed at its prompts, without the prompts and without what Python
+    printed (tensors of numbers, shapes). A word break (U+200B, put in by jieba for the Chinese
+    search) goes where it separates nothing: beside a character that the index's ``separator``
+    already splits at, beside a tag (Material's worker tokenizes the text between two tags on its
+    own), or at either end."""
+    def typed(m):
+        lines = [PROMPT.sub("", line) for line in m.group(1).split("\n") if PROMPT.match(line)]
+        return "<pre><code>" + "\n".join(line for line in lines if line.strip()) + "</code></pre>"
+
+    splits = re.compile(separator)
+
+    def word_break(m):
+        before = m.string[m.start() - 1] if m.start() else ""
+        after = m.string[m.end()] if m.end() < len(m.string) else ""
+        needless = (not before or not after or before == ">" or after == "<"
+                    or splits.fullmatch(before) or splits.fullmatch(after))
+        return "" if needless else m.group(0)
+
+    return re.sub("\u200b+", word_break, SESSION.sub(typed, text))
+
+
 # The one comparison fixed in Material's search worker: a query word may end at the query's end.
 SEGMENT_BUG = re.compile(r"for\(let (\w)=(\w)\+1;\1<(\w)\.length;\1\+\+\)\3\.slice\(\2,\1\)in ")
 
@@ -222,8 +341,18 @@ def on_post_build(config):
         index = json.loads(index_file.read_text(encoding="utf-8"))
         for doc in index["docs"]:
             for field in ("title", "text"):
-                doc[field] = MATH.sub(lambda m: tex_to_text(m.group(1) or m.group(2)), doc[field])
+                text = MATH.sub(lambda m: tex_to_text(m.group(1) or m.group(2)), doc[field])
+                doc[field] = searchable(text, index["config"]["separator"])
         index_file.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    # KaTeX's fonts: "optional" rather than "block": a font that is not there when the page is
+    # first drawn (they are preloaded) is not swapped in later, so no formula changes width once
+    # the page is on screen; the next page finds it in the cache
+    katex_css = site / KATEX_CSS
+    if katex_css.exists():
+        css, count = re.subn(r"font-display:block", "font-display:optional", katex_css.read_text(encoding="utf-8"))
+        if not count:
+            raise PluginError(f"hooks.py: {KATEX_CSS}: no font-display:block to make optional; has KaTeX changed?")
+        katex_css.write_text(css, encoding="utf-8")
     workers = sorted((site / "assets" / "javascripts" / "workers").glob("search.*.min.js"))
     for worker in workers:
         code = worker.read_text(encoding="utf-8")

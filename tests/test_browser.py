@@ -581,3 +581,51 @@ def test_chromium_decodes_every_gif_frame_as_pillow_does(browser, served, site, 
             shown = np.frombuffer(base64.b64decode(frame), np.uint8).reshape(want.shape)
             if n >= first:  # before, the tiles not yet drawn are transparent (shown black or white)
                 assert np.array_equal(shown, want), f"{figure}: frame {n}"
+
+
+def chapter_urls(base):
+    """The chapters, in the order of mkdocs.yml's nav (from the home page to the cheat sheet), in
+    both languages."""
+    nav = re.search(r"^nav:\n((?:  - .*\n)+)", (ROOT / "mkdocs.yml").read_text(encoding="utf-8"), re.MULTILINE)
+    pages = re.findall(r"  - (\S+)\.md", nav.group(1))
+    chapters = pages[: pages.index("cheat-sheet") + 1]
+    assert len(chapters) == 16
+    return [f"{base}{lang}/{'' if p == 'index' else p + '/'}" for lang in LANGS for p in chapters]
+
+
+LAYOUT_SHIFTS = """() => new Promise((resolve) => {
+  const shifts = [];
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      const moved = e.sources.map((s) => s.node ? `${s.node.nodeName}.${s.node.className}` : "?").join(" ");
+      shifts.push(`${e.value.toFixed(5)} at ${Math.round(e.startTime)} ms: ${moved}`);
+    }
+  }).observe({ type: "layout-shift", buffered: true });
+  setTimeout(() => resolve(shifts), 400);
+})"""
+
+
+@pytest.mark.parametrize("viewport", [{"width": 1280, "height": 900}, {"width": 390, "height": 844}],
+                         ids=["desktop", "phone"])
+def test_no_chapter_moves_while_it_loads(browser, served, viewport):
+    """Cumulative layout shift 0 on every chapter (the home page to the cheat sheet), in both
+    languages, loaded with an empty cache: math is typeset when the site is built and its fonts
+    are preloaded, the figures have their sizes, the figure controls and the search field appear
+    in places held for them, and tables come wrapped as Material's script wraps them. The KaTeX
+    fonts a chapter fetches are exactly those it preloads."""
+    moved, fonts = {}, {}
+    for url in chapter_urls(served):
+        visit = Visit(browser, url, viewport=viewport)
+        try:
+            shifts = visit.page.evaluate(LAYOUT_SHIFTS)
+            preloaded = visit.page.evaluate(
+                "[...document.querySelectorAll('link[rel=preload][as=font]')].map(l => l.href)")
+            fetched = [u for u in visit.requests if u.endswith(".woff2")]
+        finally:
+            visit.close()
+        if shifts:
+            moved[url] = shifts
+        if sorted(preloaded) != sorted(set(fetched)):
+            fonts[url] = (preloaded, fetched)
+    assert not moved, moved
+    assert not fonts, fonts

@@ -1,6 +1,7 @@
 """The built site: both languages build with --strict; every local link, anchor and image
 resolves; nothing is requested from another host; figures are the catalog's."""
 
+import html
 import json
 import re
 import subprocess
@@ -96,11 +97,20 @@ def test_the_classic_animations_stay_within_15_percent_of_conv_arithmetics_bytes
             assert im.n_frames > 1 and min(im.size) >= 300
 
 
-def test_math_is_rendered_by_the_sites_own_katex(site):
+def test_math_is_typeset_when_the_site_is_built(site):
+    """Every formula is KaTeX's HTML and MathML in the page as built (by the site's own KaTeX, run
+    by hooks.py): no TeX source left to typeset, no math script loaded; the stylesheet and its
+    fonts come from the site."""
     html = (site / "en" / "sliding-window" / "index.html").read_text(encoding="utf-8")
-    assert 'class="arithmatex"' in html
-    assert re.search(r'src="[./]*assets/katex/katex\.min\.js"', html)
+    assert 'class="arithmatex"' in html and 'class="katex-mathml"' in html and 'class="katex-display"' in html
+    assert re.search(r'href="[./]*assets/katex/katex\.min\.css"', html)
+    assert "katex.min.js" not in html and "auto-render" not in html
     assert (site / "en" / "assets" / "katex" / "fonts" / "KaTeX_Main-Regular.woff2").exists()
+    for lang in LANGS:
+        for page in (site / lang).rglob("*.html"):
+            text = page.read_text(encoding="utf-8")
+            for formula in re.findall(r'<(?:span|div) class="arithmatex">(.{0,40})', text):
+                assert formula.startswith('<span class="katex'), (page, formula)
 
 
 def test_chinese_search_index_is_segmented(site):
@@ -196,7 +206,9 @@ def test_math_renderer_only_where_there_is_math(site):
         for html in (site / lang).rglob("*.html"):
             text = html.read_text(encoding="utf-8")
             has_math = 'class="arithmatex"' in text
-            assert ("katex.min.js" in text) == has_math and ("katex.min.css" in text) == has_math, html
+            explorer = '<div id="explorer"' in text  # typesets the reader's formulas in the browser
+            assert ("katex.min.css" in text) == (has_math or explorer), html
+            assert ("katex.min.js" in text) == explorer, html
         for page in ("gallery", "glossary", "instructors", "references"):
             assert "katex" not in (site / lang / page / "index.html").read_text(encoding="utf-8")
 
@@ -207,6 +219,23 @@ def test_search_previews_show_no_raw_latex(site):
         text = " ".join(doc["title"] + " " + doc["text"] for doc in index["docs"])
         assert "\\(" not in text and "\\[" not in text and "\\frac" not in text and "\\text" not in text
         assert "⌊" in text  # the output-size formula, readable
+
+
+def test_the_search_index_holds_only_what_a_reader_can_search_for(site):
+    """A Python session is indexed as the code typed at its prompts, without the prompts and
+    without what Python printed; no word break (U+200B) beside a character that already breaks
+    words; every session's code is there."""
+    sessions = sorted((ROOT / "docs" / "snippets").glob("*.pycon"))
+    for lang in LANGS:
+        index = json.loads((site / lang / "search" / "search_index.json").read_text(encoding="utf-8"))
+        text = " ".join(doc["title"] + " " + doc["text"] for doc in index["docs"])
+        assert "&gt;&gt;&gt;" not in text and ">>> " not in text
+        assert "layer(torch.zeros(8, 3, 32, 32)).shape" in text  # channels.pycon, typed
+        assert "torch.Size([8, 64, 32, 32])" not in text  # ... and what it printed
+        for session in sessions:
+            typed = [line[4:] for line in session.read_text(encoding="utf-8").splitlines() if line.startswith(">>> ")]
+            assert html.escape(typed[-1], quote=False) in text, session.name
+        assert not re.search(r"\u200b[\s、。，？！；]|[\s、。，？！；]\u200b", text)
 
 
 def test_the_chinese_site_has_no_english_interface_text(site):

@@ -115,8 +115,13 @@ class Player {
 
   build() {
     const first = this.imgs[0];
-    this.root = document.createElement("div");
-    this.root.className = "player";
+    const last = this.imgs[this.imgs.length - 1];
+    let anchor = last.closest("a") || last;
+    while (anchor.nextElementSibling?.classList.contains("figure-print")) anchor = anchor.nextElementSibling;
+    // the place hooks.py holds for the controls from the first paint on (else a new one)
+    const slot = slotAfter(anchor);
+    this.root = slot || document.createElement("div");
+    this.root.classList.add("player");
     this.root.tabIndex = 0;
     this.root.setAttribute("role", "group");
     this.root.setAttribute("aria-label", `${T.player}: ${first.alt}`);
@@ -137,10 +142,7 @@ class Player {
     this.enlarge = button(T.enlarge, "player__enlarge", () => this.openLarge());
     parts.bar.append(this.enlarge);
     this.root.append(parts.bar, this.caption);
-    const last = this.imgs[this.imgs.length - 1];
-    let anchor = last.closest("a") || last;
-    while (anchor.nextElementSibling?.classList.contains("figure-print")) anchor = anchor.nextElementSibling;
-    anchor.parentNode.insertBefore(this.root, anchor.nextSibling);
+    if (!slot) anchor.parentNode.insertBefore(this.root, anchor.nextSibling);
     this.root.addEventListener("keydown", (ev) => stepKeys(ev, this.on));
     for (const target of [this.canvas, ...this.imgs]) target.addEventListener("click", (ev) => this.point(ev));
     this.canvas.addEventListener("pointermove", (ev) => this.point(ev, true));
@@ -353,10 +355,17 @@ function enlargeable(imgs) {
     copy.className = "player__still";
     openDialog(img.alt, copy, img.width, open);
   });
-  const bar = document.createElement("div");
-  bar.className = "player__bar player__bar--still";
+  const slot = slotAfter(anchor);
+  const bar = slot || document.createElement("div");
+  bar.classList.add("player__bar", "player__bar--still");
   bar.append(open);
-  anchor.parentNode.insertBefore(bar, anchor.nextSibling);
+  if (!slot) anchor.parentNode.insertBefore(bar, anchor.nextSibling);
+}
+
+// hooks.py's empty place for a figure's controls right after ``el``, or null
+function slotAfter(el) {
+  const next = el.nextElementSibling;
+  return next?.classList.contains("player-slot") && !next.childElementCount ? next : null;
 }
 
 // for the explorer (explore.js): the same captions and buttons as every figure's player

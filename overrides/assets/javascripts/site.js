@@ -1,18 +1,3 @@
-// Math: render $…$ and $$…$$ (pymdownx.arithmatex, generic mode) with the KaTeX served by this site.
-document.addEventListener("DOMContentLoaded", function () {
-  if (window.renderMathInElement) {
-    document.querySelectorAll(".arithmatex").forEach(function (el) {
-      window.renderMathInElement(el, {
-        delimiters: [
-          { left: "\\(", right: "\\)", display: false },
-          { left: "\\[", right: "\\]", display: true },
-        ],
-        throwOnError: true,
-      });
-    });
-  }
-});
-
 // Language switch: go to the same page and the same heading in the other language. The two
 // trees have the same paths and heading ids, so the page's path below the site root is kept.
 document.addEventListener(
