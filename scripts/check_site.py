@@ -51,7 +51,9 @@ def html_files(site: Path) -> list[Path]:
 
 
 def is_external(url: str) -> bool:
-    return bool(re.match(r"^[a-z][a-z0-9+.-]*:|^//", url, re.I))
+    """Whether a resource comes from elsewhere: any scheme or a protocol-relative URL, but not a
+    data: URI (its bytes are in the page itself, like the site's icon)."""
+    return bool(re.match(r"^[a-z][a-z0-9+.-]*:|^//", url, re.I)) and not url.lower().startswith("data:")
 
 
 def broken_links(site: Path) -> list[str]:

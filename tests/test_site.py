@@ -29,6 +29,13 @@ def test_every_local_link_anchor_and_image_resolves(site):
     assert broken_links(site) == []
 
 
+def test_a_data_uri_is_no_other_host():
+    from check_site import is_external
+
+    assert not is_external("data:image/svg+xml,%3Csvg%3E") and not is_external("../assets/x.css")
+    assert is_external("https://cdn.jsdelivr.net/x.js") and is_external("//fonts.googleapis.com/css")
+
+
 def test_no_resource_from_another_host(site):
     assert external_resources(site) == []
 
