@@ -50,10 +50,16 @@ def html_files(site: Path) -> list[Path]:
     return sorted(site.rglob("*.html"))
 
 
+def is_inline(url: str) -> bool:
+    """A data: URI: its bytes are in the page itself (the site's icon), neither a file of the
+    site nor another host."""
+    return url.lower().startswith("data:")
+
+
 def is_external(url: str) -> bool:
-    """Whether a resource comes from elsewhere: any scheme or a protocol-relative URL, but not a
-    data: URI (its bytes are in the page itself, like the site's icon)."""
-    return bool(re.match(r"^[a-z][a-z0-9+.-]*:|^//", url, re.I)) and not url.lower().startswith("data:")
+    """Whether a resource comes from elsewhere: any scheme or a protocol-relative URL (but not
+    a data: URI)."""
+    return bool(re.match(r"^[a-z][a-z0-9+.-]*:|^//", url, re.I)) and not is_inline(url)
 
 
 def broken_links(site: Path) -> list[str]:
@@ -64,7 +70,7 @@ def broken_links(site: Path) -> list[str]:
         page = cache.setdefault(html, parsed(html))
         base = "/" + html.relative_to(site).as_posix()
         for url in page.links + page.resources:
-            if is_external(url):
+            if is_external(url) or is_inline(url):
                 continue
             parts = urlsplit(urljoin(base, url))
             target = site / unquote(parts.path).lstrip("/")
