@@ -6,7 +6,7 @@
   screen readers read), made by the site's own katex.min.js run in QuickJS (a pip wheel), so a
   page loads no math renderer, only KaTeX's stylesheet and the fonts its formulas use, and
   nothing moves when the page has loaded. A formula KaTeX refuses or warns about fails the
-  build. The stylesheet only on pages with math; KaTeX's script only on the explorer, which
+  build. Each language's formulas are kept beside the figure cache for the next build. The stylesheet only on pages with math; KaTeX's script only on the explorer, which
   typesets the formulas the reader asks for. The explorer's scripts and stylesheets (with the
   figures' colours, generated from the theme by gen_figures.py) only on the page that has it.
 - Figures with their intrinsic size: every ``<img>`` of a figure gets its width and height, so
@@ -30,6 +30,7 @@
 """
 
 import base64
+import hashlib
 import io
 import json
 import os
@@ -196,7 +197,7 @@ def on_post_page(output, page, config):
     output = FAVICON.sub(f'<link rel="icon" href="{ICON}">', output, count=1)
     output = TABLE.sub(r'<div class="md-typeset__scrollwrap"><div class="md-typeset__table">\1</div></div>', output)
     if 'class="arithmatex"' in output:
-        output = typeset(output, page.file.src_uri)
+        output = typeset(output, page.file.src_uri, known_typeset(config.theme["language"]))
         css = get_relative_url(KATEX_CSS, page.url)
         fonts = "" if offline() else "".join(  # from file:// a font is not fetched ahead
             f'<link rel="preload" href="{get_relative_url(f"assets/katex/fonts/{font}.woff2", page.url)}" as="font" '
@@ -247,26 +248,65 @@ def katex_fonts(output: str) -> list:
     return fonts + sorted({f"KaTeX_{size}-Regular" for cls, size in KATEX_SIZES.items() if cls in output})
 
 
-def typeset(output: str, where: str) -> str:
+TYPESET: dict = {}  # this build's formulas: {"[" or "(" + TeX: KaTeX's HTML}
+TYPESET_FILE: list = []  # where the last build of this language kept them
+
+
+@lru_cache(maxsize=1)
+def known_typeset(language: str) -> dict:
+    return typeset_cache(language)
+
+
+def typeset_cache(language: str) -> dict:
+    """KaTeX's HTML of the formulas of the last build of ``language``, if it was made by this very
+    katex.min.js (a warm build typesets only what changed); {} when there is none or it cannot be
+    read. Kept beside the figure cache (``$FIGURES_CACHE``'s folder)."""
+    from figures import cache
+
+    digest = hashlib.sha256(KATEX_SOURCE.read_bytes()).hexdigest()[:16]
+    TYPESET_FILE[:] = [cache.directory().parent / "katex" / f"{language}-{digest}.json"]
+    try:
+        return json.loads(TYPESET_FILE[0].read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def keep_typeset() -> None:
+    """Keep this build's formulas for the next one; a place that cannot be written only costs the
+    next build the time to typeset them again."""
+    from figures import cache
+
+    if TYPESET_FILE and TYPESET:
+        try:
+            cache.write_atomic(TYPESET_FILE[0], json.dumps(TYPESET, ensure_ascii=False, sort_keys=True).encode())
+        except OSError:
+            pass
+
+
+def typeset(output: str, where: str, known: dict) -> str:
     """Every formula of a page as KaTeX's HTML and MathML, in the element arithmatex put it in (what
-    KaTeX's auto-render did in the reader's browser, now done once, when the site is built)."""
+    KaTeX's auto-render did in the reader's browser, now done once, when the site is built).
+    ``known``: formulas typeset by an earlier build, by the same KaTeX."""
     import html as entities
 
     import quickjs
 
-    render = katex()
-
     def one(match):
         tex = entities.unescape(match.group(4))
+        key = match.group(3) + tex
+        made = TYPESET[key] = TYPESET.get(key) or known.get(key) or render(tex, match.group(3) == "[")
+        # a display formula wider than a phone scrolls sideways (extra.css): reachable by keyboard
+        made = made.replace('<span class="katex-display">', '<span class="katex-display" tabindex="0">', 1)
+        return match.group(1) + made + match.group(5)
+
+    def render(tex, display):
         try:
-            made, warnings = json.loads(render(tex, match.group(3) == "["))
+            made, warnings = json.loads(katex()(tex, display))
         except quickjs.JSException as error:
             raise PluginError(f"{where}: KaTeX cannot typeset {tex!r}: {str(error).splitlines()[0]}") from None
         if warnings:
             raise PluginError(f"{where}: KaTeX warns about {tex!r}: {'; '.join(warnings)}")
-        # a display formula wider than a phone scrolls sideways (extra.css): reachable by keyboard
-        made = made.replace('<span class="katex-display">', '<span class="katex-display" tabindex="0">', 1)
-        return match.group(1) + made + match.group(5)
+        return made
 
     return ARITHMATEX.sub(one, output)
 
@@ -359,6 +399,7 @@ def on_post_build(config):
                 text = MATH.sub(lambda m: tex_to_text(m.group(1) or m.group(2)), doc[field])
                 doc[field] = searchable(text, index["config"]["separator"])
         index_file.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    keep_typeset()
     # KaTeX's fonts: "optional" rather than "block": a font that is not there when the page is
     # first drawn (they are preloaded) is not swapped in later, so no formula changes width once
     # the page is on screen; the next page finds it in the cache

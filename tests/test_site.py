@@ -29,6 +29,27 @@ def test_every_local_link_anchor_and_image_resolves(site):
     assert broken_links(site) == []
 
 
+def test_a_build_keeps_its_formulas_for_the_next(site):
+    """Each language's formulas, typeset by the site's KaTeX, are kept beside the figure cache
+    (keyed by katex.min.js): a warm build typesets only what changed. Every kept formula is one
+    that the built pages show."""
+    import html as entities
+
+    from figures import cache
+
+    for lang in LANGS:
+        kept = list((cache.directory().parent / "katex").glob(f"{lang}-*.json"))
+        assert len(kept) == 1, kept
+        formulas = json.loads(kept[0].read_text(encoding="utf-8"))
+        shown = set()
+        for page in (site / lang).rglob("index.html"):
+            shown |= {entities.unescape(t) for t in re.findall(r'<annotation encoding="application/x-tex">(.*?)</annotation>',
+                                                               page.read_text(encoding="utf-8"), re.DOTALL)}
+        assert len(formulas) > 100
+        assert all(key[0] in "([" and html.startswith('<span class="katex') for key, html in formulas.items())
+        assert {key[1:] for key in formulas} == shown
+
+
 def test_a_data_uri_is_no_other_host():
     from check_site import is_external
 
