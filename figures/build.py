@@ -20,9 +20,22 @@ from . import cache, catalog
 DEFAULT_OUT = Path("build/figures")
 
 
-def _render(task: tuple[catalog.Entry, str]) -> dict[str, bytes]:
-    """{file name: bytes} of one figure in one theme: the figure, and an animation's step data."""
-    entry, theme = task
+SITE = "site"  # the files a page uses: the GIF or PNG, and an animation's step data and last step
+
+
+def _render(task: tuple) -> dict[str, bytes]:
+    """{file name: bytes} of one figure in one theme: the figure, and an animation's step data
+    (or, in another format, the figure's one file, or one file per step)."""
+    entry, theme, fmt, steps = (*task, SITE, False)[:4]
+    if steps:
+        from .render import step_files
+
+        made = step_files(entry.config(), theme, fmt)
+        return {entry.step_filename(theme, n, len(made), fmt): data for n, data in enumerate(made, 1)}
+    if fmt != SITE:
+        if fmt in ("mp4", "webm") and entry.fmt != "gif":
+            return {}  # a still picture has no video
+        return {entry.filename(theme, fmt): cache.load(entry.config(), theme, fmt, frame=entry.frame)}
     made = {entry.filename(theme): cache.render(entry.config(), theme, entry.fmt, frame=entry.frame)}
     for fmt in entry.outputs()[1:]:  # stored with the figure by the same rendering
         made[entry.filename(theme, fmt)] = cache.load(entry.config(), theme, fmt)
@@ -66,27 +79,29 @@ def _worker_init(parent: int) -> None:
         pass
 
 
-def tasks(only: Optional[Sequence[str]] = None, themes: Sequence[str] = catalog.THEME_NAMES
-          ) -> list[tuple[catalog.Entry, str]]:
+def tasks(only: Optional[Sequence[str]] = None, themes: Sequence[str] = catalog.THEME_NAMES,
+          fmt: str = SITE, steps: bool = False) -> list[tuple]:
     entries = [catalog.get(name) for name in only] if only else list(catalog.CATALOG)
-    return [(entry, theme) for entry in entries for theme in themes]
+    return [(entry, theme, fmt, steps) for entry in entries for theme in themes]
 
 
 def ensure(only: Optional[Sequence[str]] = None, jobs: int = 1, progress: bool = False,
-           themes: Sequence[str] = catalog.THEME_NAMES) -> dict[tuple[str, str], bytes]:
+           themes: Sequence[str] = catalog.THEME_NAMES, fmt: str = SITE, steps: bool = False
+           ) -> dict[str, bytes]:
     """Make sure every figure is in the cache; return {file name: its verified bytes} (an
     animation also has its step data, ``NAME.steps.json``, and its last step, ``NAME.last.png``).
 
     Figures already cached (and verified) are not rendered again; the others are rendered by
-    at most ``jobs`` processes (never more than there are figures to render).
+    at most ``jobs`` processes (never more than there are figures to render). In another ``fmt``
+    (pdf, svg, png, mp4, webm), or with ``steps``, the files of that format instead.
     """
-    todo = tasks(only, themes)
+    todo = tasks(only, themes, fmt, steps)
     done = {}
     missing = []
-    for entry, theme in todo:
-        made = _cached(entry, theme)
+    for entry, theme, *_ in todo:
+        made = _cached(entry, theme) if fmt == SITE and not steps else None
         if made is None:
-            missing.append((entry, theme))
+            missing.append((entry, theme, fmt, steps))
         else:
             done.update(made)
     jobs = max(1, min(jobs, len(missing)))
@@ -103,7 +118,7 @@ def ensure(only: Optional[Sequence[str]] = None, jobs: int = 1, progress: bool =
                     try:
                         done.update(future.result())
                     except BrokenProcessPool:
-                        entry, theme = futures[future]
+                        entry, theme, *_ = futures[future]
                         raise RuntimeError(f"a worker process died (killed, or out of memory) while rendering "
                                            f"{entry.name} ({theme})") from None
                     bar.update()
@@ -146,13 +161,15 @@ def _progress(total: int, initial: int, enabled: bool):
 
 
 def build(out: Path = DEFAULT_OUT, jobs: int = 1, only: Optional[Sequence[str]] = None,
-          progress: bool = False, themes: Sequence[str] = catalog.THEME_NAMES) -> list[Path]:
+          progress: bool = False, themes: Sequence[str] = catalog.THEME_NAMES, fmt: str = SITE,
+          steps: bool = False) -> list[Path]:
     """Render into ``out``: ``NAME.gif`` for the light variant, ``NAME.dark.gif`` for the dark, and
     an animation's step data and last step beside it (``NAME.steps.json``, ``NAME.last.png``,
-    ``NAME.dark.steps.json``, ``NAME.dark.last.png``). Each file
-    is written whole under a temporary name and renamed: never a half-written one."""
+    ``NAME.dark.steps.json``, ``NAME.dark.last.png``); in another ``fmt``, ``NAME.pdf`` … , and
+    with ``steps``, ``NAME-01.png`` … Each file is written whole under a temporary name and
+    renamed: never a half-written one."""
     out.mkdir(parents=True, exist_ok=True)
-    cached = ensure(only, jobs, progress, themes)
+    cached = ensure(only, jobs, progress, themes, fmt, steps)
     written = []
     for filename, data in sorted(cached.items()):
         target = out / filename

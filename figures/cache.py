@@ -27,7 +27,7 @@ from typing import Optional
 
 from .config import Config
 
-ENGINE_MODULES = ("arith", "config", "experiments", "growing", "scene", "panels", "draw", "theme", "encode", "render",
+ENGINE_MODULES = ("arith", "config", "experiments", "growing", "scene", "panels", "draw", "theme", "encode", "export", "render",
                   "steps")
 LIBRARIES = ("torch", "matplotlib", "pillow", "numpy")
 DEFAULT = Path(".cache/figures")

@@ -20,6 +20,14 @@ from .config import Config, ErfConfig, PanelConfig, TraceConfig
 THEME_NAMES = ("light", "dark")
 
 
+def step_filename(name: str, theme: str, number: int, count: int, fmt: str = "png") -> str:
+    """``NAME-01.png`` (light) or ``NAME-01.dark.png``: step ``number`` of ``count``, numbered
+    from 1 with at least two digits, so that the files sort in step order."""
+    digits = max(2, len(str(count)))
+    dark = "" if theme == "light" else f".{theme}"
+    return f"{name}-{number:0{digits}d}{dark}.{fmt}"
+
+
 class _Named:
     """What every catalog entry shares: the file names of its two theme variants."""
 
@@ -29,6 +37,11 @@ class _Named:
     def filename(self, theme: str = "light", fmt: str = "") -> str:
         ext = {"json": "steps.json", "last": "last.png"}.get(fmt, fmt) or self.fmt
         return f"{self.name}.{ext}" if theme == "light" else f"{self.name}.{theme}.{ext}"
+
+    def step_filename(self, theme: str, number: int, count: int, fmt: str = "png") -> str:
+        """The file of step ``number`` (1 is the first) of ``count``: ``NAME-01.png``,
+        ``NAME-01.dark.png`` (at least two digits, as many as the last step needs)."""
+        return step_filename(self.name, theme, number, count, fmt)
 
     def outputs(self) -> tuple[str, ...]:
         """The formats this figure is published in: an animation also has its step data and its

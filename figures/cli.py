@@ -2,6 +2,8 @@
 
     python -m figures shape conv --input 5 --kernel 3 --stride 2 --padding 1
     python -m figures render transposed --input 2 --kernel 3 --stride 2 -o up.gif
+    python -m figures render conv --input 5 --kernel 3 -o steps.pdf      # one page per step
+    python -m figures render conv --input 5 --kernel 3 --steps slides/conv --format svg
     python -m figures build --jobs 2
     python -m figures list
 
@@ -100,7 +102,7 @@ def make_parser() -> Parser:
     shape.add_argument("--ceil-mode", action="store_true", help="pooling only")
     shape.add_argument("--json", action="store_true", help="one JSON object")
 
-    render = sub.add_parser("render", help="render one configuration as .gif or .png")
+    render = sub.add_parser("render", help="render one configuration as .gif, .png, .pdf, .svg, .mp4 or .webm")
     render.add_argument("kind", choices=("conv", "transposed", "max", "avg"),
                         help="a convolution, a transposed convolution, max or average pooling")
     _add_geometry(render, pool=True)
@@ -110,8 +112,13 @@ def make_parser() -> Parser:
     render.add_argument("--theme", choices=catalog.THEME_NAMES, default="light")
     render.add_argument("--strip", action="store_true", help="a PNG of every frame side by side")
     render.add_argument("--frame", type=_int("--frame", 0, 10**6), default=None, metavar="N",
-                        help="a PNG of step N (0 is the first) instead of the final frame")
-    render.add_argument("-o", "--output", required=True, type=Path, metavar="PATH")
+                        help="step N (0 is the first) instead of the final frame (.png, .svg, .pdf)")
+    render.add_argument("-o", "--output", type=Path, metavar="PATH",
+                        help=".gif, .png (last step), .pdf (a page per step), .svg (last step), .mp4, .webm")
+    render.add_argument("--steps", type=Path, metavar="DIR",
+                        help="every step as its own file: DIR/NAME-01.png … (NAME is the folder's name)")
+    render.add_argument("--format", choices=STEP_FORMATS, default=None,
+                        help="with --steps: the files' format (default png)")
 
     build = sub.add_parser("build", help="render the whole catalog")
     build.add_argument("--out", type=Path, default=Path("build/figures"), metavar="DIR")
@@ -120,12 +127,20 @@ def make_parser() -> Parser:
     build.add_argument("--only", nargs="+", default=None, metavar="NAME")
     build.add_argument("--theme", choices=(*catalog.THEME_NAMES, "both"), default="both",
                        help="the light or the dark variants, or both (default)")
+    build.add_argument("--format", choices=EXPORT_FORMATS, default=None,
+                       help="instead of the site's files (GIF or PNG, step data, last step): pdf (a page per "
+                            "step), svg (the last step), mp4 or webm (animations only), png")
+    build.add_argument("--steps", action="store_true",
+                       help="every step as its own file, NAME-01.png … (--format png, svg or pdf)")
 
     sub.add_parser("list", help="the catalog: name, kind, configuration")
     return parser
 
 
 SHAPE_OPS = ("conv", "transposed", "max", "avg", "pool")
+RENDER_FORMATS = ("gif", "png", "pdf", "svg", "mp4", "webm")
+EXPORT_FORMATS = ("png", "pdf", "svg", "mp4", "webm")
+STEP_FORMATS = ("png", "svg", "pdf")
 
 
 def shape_of(op: str, input, kernel, stride=None, padding=(0, 0), dilation=(1, 1), output_padding=(0, 0),
@@ -181,20 +196,39 @@ def _checked_shape(config: Config, draw: bool) -> arith.Shape:
 
 
 def _render(args) -> int:
+    if (args.output is None) == (args.steps is None):
+        raise UsageError("give -o PATH (one file) or --steps DIR (a file per step), one of the two")
+    if args.steps is not None:
+        return _render_steps(args)
+    if args.format is not None:
+        raise UsageError(f"--format {args.format}: only with --steps; with -o the file name's ending is the format")
     out: Path = args.output
     fmt = out.suffix.lower().lstrip(".")
-    if fmt not in ("gif", "png"):
-        raise UsageError(f"-o {_q(out)}: the file name must end in .gif or .png")
+    if fmt not in RENDER_FORMATS:
+        raise UsageError(f"-o {_q(out)}: the file name must end in {', '.join('.' + f for f in RENDER_FORMATS)}")
     if args.strip and fmt != "png":
         raise UsageError(f"--strip: a frame strip is a PNG, but -o {_q(out)} ends in .{fmt}")
-    if args.frame is not None and fmt != "png":
-        raise UsageError(f"--frame {args.frame}: one frame is a PNG, but -o {_q(out)} ends in .{fmt}")
+    if args.frame is not None and fmt not in STEP_FORMATS:
+        raise UsageError(f"--frame {args.frame}: one step is a .png, .svg or .pdf, but -o {_q(out)} ends in .{fmt}")
     if args.frame is not None and args.strip:
         raise UsageError(f"--frame {args.frame}: a strip already shows every frame; give --strip or --frame")
     if out.is_dir():
         raise UsageError(f"-o {_q(out)}: is a folder; give a file name ending in .{fmt}")
     if not out.parent.is_dir():
         raise UsageError(f"-o {_q(out)}: the folder {_q(out.parent)} does not exist")
+    config = _config(args)
+    from . import cache, export  # imports torch only when it renders
+
+    if fmt in export.VIDEO_FORMATS and not export.video_writer_available():
+        raise UsageError(f"-o {_q(out)}: a video needs the video extra: {export.VIDEO_EXTRA}")
+    data = cache.load(config, args.theme, fmt, args.strip, args.frame)
+    cache.write_atomic(out, data)
+    print(out)
+    return 0
+
+
+def _config(args) -> Config:
+    """The configuration ``render`` draws, checked (and within --frame's range)."""
     pooling = args.kind in ("max", "avg")
     stride = args.stride if args.stride is not None else (args.kernel if pooling else (1, 1))
     config = Config(args.kind, args.input, args.kernel, stride, args.padding, args.dilation,
@@ -203,11 +237,27 @@ def _render(args) -> int:
     steps = shape.output[0] * shape.output[1] + 1  # one frame per output cell, and the final one
     if args.frame is not None and args.frame >= steps:
         raise UsageError(f"--frame {args.frame}: this figure has frames 0 to {steps - 1}")
-    from . import cache  # imports torch only when it renders
+    return config
 
-    data = cache.load(config, args.theme, fmt, args.strip, args.frame)
-    cache.write_atomic(out, data)
-    print(out)
+
+def _render_steps(args) -> int:
+    folder: Path = args.steps
+    fmt = args.format or "png"
+    if args.strip or args.frame is not None:
+        raise UsageError(f"{'--strip' if args.strip else '--frame'}: --steps already writes every step, one file each")
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"--steps {_q(folder)}: is a file; give a folder (it is made if it does not exist)")
+    name = folder.resolve().name
+    if not name:
+        raise UsageError(f"--steps {_q(folder)}: give a folder with a name (it names the files: NAME-01.{fmt})")
+    config = _config(args)
+    from . import cache, render  # imports torch only when it renders
+
+    made = render.step_files(config, args.theme, fmt)  # every step rendered before one is written
+    for n, data in enumerate(made, 1):
+        target = folder / catalog.step_filename(name, args.theme, n, len(made), fmt)
+        cache.write_atomic(target, data)
+    print(f"{len(made)} steps in {folder} ({catalog.step_filename(name, args.theme, 1, len(made), fmt)} …)")
     return 0
 
 
@@ -219,8 +269,17 @@ def _build(args) -> int:
         raise UsageError(f"--out {_q(args.out)}: is a file, not a folder")
     from . import build
 
+    if args.steps and args.format not in (None, *STEP_FORMATS):
+        raise UsageError(f"--format {args.format}: --steps writes each step as png, svg or pdf")
+    fmt = ("png" if args.steps else "site") if args.format is None else args.format
+    if fmt in ("mp4", "webm"):
+        from . import export
+
+        if not export.video_writer_available():
+            raise UsageError(f"--format {fmt}: a video needs the video extra: {export.VIDEO_EXTRA}")
     themes = catalog.THEME_NAMES if args.theme == "both" else (args.theme,)
-    written = build.build(args.out, args.jobs, args.only, progress=sys.stderr.isatty(), themes=themes)
+    written = build.build(args.out, args.jobs, args.only, progress=sys.stderr.isatty(), themes=themes,
+                          fmt=fmt, steps=args.steps)
     total = sum(p.stat().st_size for p in written)
     print(f"{len(written)} figures in {args.out} ({total:,} bytes)")
     return 0

@@ -9,7 +9,7 @@ saved picture. Colours, sizes and fonts come from ``theme``.
 from __future__ import annotations
 
 from contextlib import contextmanager
-from typing import Iterator, Optional
+from typing import Iterator, Optional, Sequence
 
 import matplotlib
 import numpy as np
@@ -157,7 +157,7 @@ class Renderer:
                                             animated=True))
         self.current = _add(ax, _outline(t.strong["current"], th.CURRENT_LW, visible=False, zorder=5, animated=True))
         # cells that no window read: crossed out in the last frame
-        self.unread = ax.add_collection(LineCollection([], colors=t.strong["current"], linewidths=1.3, zorder=7,
+        self.unread = ax.add_collection(LineCollection([], colors=t.strong["current"], linewidths=1.3, zorder=5.5,
                                                        visible=False, animated=True))
         _footer(ax, width, self.top + max(heights) + 0.75, scene.params, scene.formula, t)
         self._filled = 0
@@ -213,36 +213,58 @@ class Renderer:
         self.background = self.canvas.copy_from_bbox(self.fig.bbox)
         self._filled = filled
 
-    def draw(self, frame: Frame) -> np.ndarray:
-        """The RGB pixels of one frame."""
-        self._fill_outputs(frame.filled)
-        self.canvas.restore_region(self.background)
+    def _moving(self, frame: Frame) -> list:
+        """Place what moves (the footprint, the current cell, the crossed-out cells) for
+        ``frame``, hide the rest; the artists to draw, in order."""
+        shown = []
+        for edge in self.footprint_edge:
+            edge.set_visible(False)
+        self.window.set_visible(False)
         cells = frame.footprint
         if cells and _is_block(cells, self.scene.kernel.shape):
             self.window.set_xy(self._cell_xy("input", cells[0]))
             self.window.set_visible(True)
-            self.ax.draw_artist(self.window)
+            shown.append(self.window)
         else:
             for n, cell in enumerate(cells):
                 self.footprint_edge[n].set_xy(self._cell_xy("input", cell))
                 self.footprint_edge[n].set_visible(True)
-                self.ax.draw_artist(self.footprint_edge[n])
+                shown.append(self.footprint_edge[n])
+        self.current.set_visible(frame.current is not None)
         if frame.current is not None:
             self.current.set_xy(self._cell_xy("output", frame.current))
-            self.current.set_visible(True)
-            self.ax.draw_artist(self.current)
+            shown.append(self.current)
+        self.unread.set_visible(bool(frame.unread))
         if frame.unread:
             segments = []
             for cell in frame.unread:
                 x, y = self._cell_xy("input", cell)
                 segments += [((x + 0.18, y + 0.18), (x + 0.82, y + 0.82)), ((x + 0.18, y + 0.82), (x + 0.82, y + 0.18))]
             self.unread.set_segments(segments)
-            self.unread.set_visible(True)
-            self.ax.draw_artist(self.unread)
+            shown.append(self.unread)
             for r, c in frame.unread:  # the numbers stay readable above the cross
                 if ("input", r, c) in self.cell_text:
-                    self.ax.draw_artist(self.cell_text["input", r, c])
+                    shown.append(self.cell_text["input", r, c])
+        return shown
+
+    def draw(self, frame: Frame) -> np.ndarray:
+        """The RGB pixels of one frame."""
+        self._fill_outputs(frame.filled)
+        self.canvas.restore_region(self.background)
+        for artist in self._moving(frame):
+            self.ax.draw_artist(artist)
         return np.asarray(self.canvas.buffer_rgba())[:, :, :3].copy()
+
+    def pose(self, frame: Frame) -> None:
+        """Set every artist to ``frame``, for a picture drawn whole (vector output)."""
+        rows, cols = self.scene.output.shape
+        for n in range(rows * cols):
+            r, c = divmod(n, cols)
+            done = n < frame.filled
+            self.cell_patch["output", r, c].set_facecolor(self.theme.fill["output" if done else "empty"])
+            if ("output", r, c) in self.cell_text:
+                self.cell_text["output", r, c].set_text(fmt(self.scene.output.values[r][c]) if done else "")
+        self._moving(frame)
 
     def output_box(self) -> list[float]:
         """[left, top, cell width, cell height] of the output grid, in the picture's pixels from
@@ -314,7 +336,8 @@ class StackRenderer:
                 visible=False)))
         _footer(ax, width, self.top + tallest + 0.75, scene.params, scene.formula, theme)
 
-    def draw(self, frame) -> np.ndarray:
+    def pose(self, frame) -> None:
+        """Set every artist to ``frame``."""
         for g, (grid, cells) in enumerate(zip(self.scene.grids, frame.traced)):
             traced = set(cells)
             for (r, c), patch in self.patches[g].items():
@@ -328,6 +351,9 @@ class StackRenderer:
                 outline.set_bounds(self.x0[g] + min(cols), self.y0[g] + min(rows),
                                    max(cols) - min(cols) + 1, max(rows) - min(rows) + 1)
             outline.set_visible(bool(cells))
+
+    def draw(self, frame) -> np.ndarray:
+        self.pose(frame)
         self.canvas.draw()
         return np.asarray(self.canvas.buffer_rgba())[:, :, :3].copy()
 
@@ -339,7 +365,14 @@ def render_stack(scene, theme: th.Theme) -> Iterator[np.ndarray]:
 
 
 def render_heat(scene, theme: th.Theme) -> list[np.ndarray]:
-    """One frame: the heat maps side by side, then the growth plot (log-log): the measured σ
+    """The one frame of a heat figure (``heat_figure``), as RGB pixels."""
+    fig, canvas = heat_figure(scene, theme)
+    canvas.draw()
+    return [np.asarray(canvas.buffer_rgba())[:, :, :3].copy()]
+
+
+def heat_figure(scene, theme: th.Theme):
+    """(figure, canvas) of a heat scene: the heat maps side by side, then the growth plot (log-log): the measured σ
     against √n, and the receptive field r = 2n + 1 against n. Viridis: safe for colour-blind
     readers and readable in grey."""
     n = len(scene.maps)
@@ -374,8 +407,7 @@ def render_heat(scene, theme: th.Theme) -> list[np.ndarray]:
     legend = ax.legend(frameon=False, fontsize=th.NUMBER_PT, loc="upper left")
     for text in legend.get_texts():
         text.set_color(theme.text)
-    canvas.draw()
-    return [np.asarray(canvas.buffer_rgba())[:, :, :3].copy()]
+    return fig, canvas
 
 
 OPERATOR_W = 1.1  # cells for an operator symbol (⊛, =, +) between two panels
@@ -473,10 +505,11 @@ class PanelRenderer:
         current = _add(ax, _outline(t.strong["current"], th.CURRENT_LW, visible=False, zorder=5, animated=True))
         return grid, x0, y0, patches, texts, window, cells, current, dynamic
 
-    def draw(self, frame) -> np.ndarray:
-        t, ax = self.theme, self.ax
-        self.canvas.restore_region(self.background)
-        outlines = []
+    def _set(self, frame) -> tuple[list, list]:
+        """Set the grids and outlines to ``frame``: (the cells that change, in drawing order; the
+        outlines shown, drawn above every grid's cells)."""
+        t = self.theme
+        changing, outlines = [], []
         for drawn, state in zip(self.grids, frame.states):
             if drawn is None:
                 continue
@@ -487,10 +520,10 @@ class PanelRenderer:
                 value = values[r][c]
                 visible = (state.shown is None or r * cols + c < state.shown) and value == value  # NaN: empty
                 patch.set_facecolor(t.fill[grid.cells[r][c]] if visible else t.fill["empty"])
-                ax.draw_artist(patch)
+                changing.append(patch)
                 if (r, c) in texts:
                     texts[r, c].set_text(fmt(value) if visible else "")
-                    ax.draw_artist(texts[r, c])
+                    changing.append(texts[r, c])
             for patch in cells:
                 patch.set_visible(False)
             window.set_visible(False)
@@ -510,8 +543,17 @@ class PanelRenderer:
             if state.current is not None:
                 current.set_xy((x0 + state.current[1], y0 + state.current[0]))
             outlines += [a for a in (window, *cells, current) if a.get_visible()]
-        for artist in outlines:  # above every grid's cells
-            ax.draw_artist(artist)
+        return changing, outlines
+
+    def pose(self, frame) -> None:
+        """Set every artist to ``frame``, for a picture drawn whole (vector output)."""
+        self._set(frame)
+
+    def draw(self, frame) -> np.ndarray:
+        self.canvas.restore_region(self.background)
+        changing, outlines = self._set(frame)
+        for artist in changing + outlines:  # the outlines above every grid's cells
+            self.ax.draw_artist(artist)
         return np.asarray(self.canvas.buffer_rgba())[:, :, :3].copy()
 
 
@@ -522,3 +564,35 @@ def render_panels(scene, theme: th.Theme) -> Iterator[np.ndarray]:
             yield renderer.draw(frame)
     finally:
         renderer.fig.clear()
+
+
+def posed(scene, theme: th.Theme, frames: Optional[Sequence[int]] = None) -> Iterator[Figure]:
+    """For vector output: the figure of ``scene``, every artist set to each of its frames in turn
+    (all of them, or those numbered in ``frames``), to be saved whole (nothing is blitted)."""
+    from .panels import PanelScene
+    from .scene import HeatScene, StackScene
+
+    if isinstance(scene, HeatScene):
+        yield heat_figure(scene, theme)[0]
+        return
+    if isinstance(scene, PanelScene):
+        renderer = PanelRenderer(scene, theme)
+    elif isinstance(scene, StackScene):
+        renderer = StackRenderer(scene, theme)
+    else:
+        renderer = Renderer(scene, theme)
+    fig = renderer.fig
+    for artist in fig.findobj(lambda a: a.get_animated()):
+        artist.set_animated(False)  # drawn with the rest: the whole picture, in drawing order
+    for text in fig.findobj(matplotlib.text.Text):
+        effects = text.get_path_effects()
+        if effects:  # a digit's halo would turn it into a path: a box of the cell's fill instead
+            fill = effects[0]._gc.get("foreground")
+            text.set_path_effects([])
+            text.set_bbox({"boxstyle": "square,pad=0.1", "facecolor": fill, "edgecolor": "none", "linewidth": 0})
+    try:
+        for n in range(len(scene.frames)) if frames is None else frames:
+            renderer.pose(scene.frames[n])
+            yield fig
+    finally:
+        fig.clear()

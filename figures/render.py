@@ -13,7 +13,9 @@ from typing import Iterator, Optional, Union
 
 from PIL import Image
 
-from . import draw, encode, experiments, growing, panels, scene, steps
+import numpy as np
+
+from . import draw, encode, experiments, export, growing, panels, scene, steps
 from . import theme as themes
 from .config import Config, ErfConfig, PanelConfig, TraceConfig
 
@@ -34,8 +36,10 @@ PANELS = {  # panel figure → its experiment and scene builder
     "encoder-decoder": lambda: panels.encoder_decoder_scene(growing.record_encoder_decoder()),
 }
 
-# json: the step data of an animation (figures.steps); last: its last step as a PNG (what a page prints)
-FORMATS = ("gif", "png", "json", "last")
+# json: the step data of an animation (figures.steps); last: its last step as a PNG (what a page
+# prints); pdf: every step, one per page; svg: one step; mp4, webm: the animation as a video
+FORMATS = ("gif", "png", "json", "last", *export.VECTOR_FORMATS, *export.VIDEO_FORMATS)
+STEP_FORMATS = ("png", *export.VECTOR_FORMATS)  # what each step can be written as, one file per step
 
 
 def scene_for(config: Union[Config, TraceConfig, ErfConfig, PanelConfig]):
@@ -82,9 +86,12 @@ def animation(config: Config, theme: str = "light") -> tuple[bytes, bytes, bytes
 def _figure(config: Config, theme: str, fmt: str, strip: bool = False, frame: Optional[int] = None) -> dict:
     """{format: bytes}: the one asked for, and for an animation both its GIF and its step data."""
     if fmt not in FORMATS:
-        raise ValueError(f"format={fmt!r}: figures are written as .gif or .png (or .json: an animation's steps)")
-    if (strip or frame is not None) and fmt != "png":
-        raise ValueError(f"{'--strip' if strip else '--frame'}: gives a PNG; give an output path ending in .png")
+        raise ValueError(f"format={fmt!r}: figures are written as .gif, .png, .pdf, .svg, .mp4 or .webm "
+                         f"(or .json: an animation's steps)")
+    if strip and fmt != "png":
+        raise ValueError("--strip: gives a PNG; give an output path ending in .png")
+    if frame is not None and fmt not in ("png", *export.VECTOR_FORMATS):
+        raise ValueError("--frame: gives one picture; give an output path ending in .png, .svg or .pdf")
     if strip and frame is not None:
         raise ValueError("--frame: a strip already shows every frame; give --strip or --frame, not both")
     t = themes.get(theme)
@@ -93,8 +100,15 @@ def _figure(config: Config, theme: str, fmt: str, strip: bool = False, frame: Op
         raise ValueError(f"frame={frame}: this figure has frames 0 to {len(sc.frames) - 1}")
     # photographs, colour maps and grids tinted by value: a still picture with a palette of its own
     full_colour = isinstance(sc, panels.PanelScene) and any(p.cmap or p.shade for p in sc.panels)
-    if (full_colour or isinstance(sc, scene.HeatScene)) and fmt != "png":
-        raise ValueError(f"format={fmt!r}: this figure is a still picture in full colour; write it as .png")
+    still = full_colour or isinstance(sc, scene.HeatScene)
+    if still and fmt not in ("png", *export.VECTOR_FORMATS):
+        raise ValueError(f"format={fmt!r}: this figure is a still picture in full colour; "
+                         f"write it as .png, .pdf or .svg")
+    if fmt in export.VECTOR_FORMATS:
+        return {fmt: vector(sc, t, fmt, frame, still)}
+    if fmt in export.VIDEO_FORMATS:
+        with draw.library_defaults(), closing(drawn(sc, t)) as frames:
+            return {fmt: export.video(frames, [f.duration_ms for f in sc.frames], fmt)}
     with draw.library_defaults():
         if isinstance(sc, scene.HeatScene):  # full colour: no palette banding
             return {fmt: encode.png(draw.render_heat(sc, t)[0], palette=False)}
@@ -118,6 +132,67 @@ def _figure(config: Config, theme: str, fmt: str, strip: bool = False, frame: Op
             if strip:
                 return {fmt: encode.png(encode.strip_of(frames, durations), reserved=t.colours())}
             return {fmt: encode.png(_nth(frames, frame), reserved=t.colours())}
+
+
+def vector(sc, t: themes.Theme, fmt: str, frame: Optional[int] = None, still: bool = False) -> bytes:
+    """A scene as PDF (every step, one per page; or step ``frame`` alone) or SVG (its last step,
+    or step ``frame``)."""
+    with draw.library_defaults():
+        if still:
+            numbers = None if isinstance(sc, scene.HeatScene) else [len(sc.frames) - 1]
+        elif frame is not None:
+            numbers = [frame]
+        elif fmt == "pdf":
+            numbers = [first for first, _ in step_runs(sc, t)]
+        else:
+            numbers = [len(sc.frames) - 1]
+        figures = draw.posed(sc, t, numbers)
+        with closing(figures):
+            if fmt == "pdf":
+                return export.pdf(figures)
+            return export.svg(next(figures))
+
+
+def step_runs(sc, t: themes.Theme) -> list[tuple[int, int]]:
+    """The steps a reader steps through: (the first scene frame of each run of identical frames,
+    the run's duration in ms), as the GIF merges them and the player shows them. Call within
+    ``draw.library_defaults()``."""
+    if isinstance(sc, scene.HeatScene):
+        return [(0, 0)]
+    runs: list[list[int]] = []
+    before = None
+    with closing(drawn(sc, t)) as frames:
+        for n, (pixels, frame) in enumerate(zip(frames, sc.frames)):
+            if before is not None and np.array_equal(before, pixels):
+                runs[-1][1] += frame.duration_ms
+            else:
+                runs.append([n, frame.duration_ms])
+            before = pixels
+    return [(first, ms) for first, ms in runs]
+
+
+def step_files(config, theme: str = "light", fmt: str = "png") -> list[bytes]:
+    """Every step of a figure as its own picture (PNG, SVG or a one-page PDF), in order: the
+    steps of its player. A still figure has one."""
+    if fmt not in STEP_FORMATS:
+        raise ValueError(f"format={fmt!r}: a step is written as .png, .svg or .pdf")
+    t = themes.get(theme)
+    sc = scene_for(config)
+    full_colour = isinstance(sc, panels.PanelScene) and any(p.cmap or p.shade for p in sc.panels)
+    if full_colour or isinstance(sc, scene.HeatScene):
+        return [_figure(config, theme, "png")["png"] if fmt == "png" else vector(sc, t, fmt, still=True)]
+    with draw.library_defaults():
+        numbers = [first for first, _ in step_runs(sc, t)]
+        if fmt != "png":
+            with closing(draw.posed(sc, t, numbers)) as figures:
+                save = export.pdf if fmt == "pdf" else None
+                return [save([fig]) if save else export.svg(fig) for fig in figures]
+        wanted, made = set(numbers), []
+        with closing(drawn(sc, t)) as frames:
+            for n, pixels in enumerate(frames):
+                if n in wanted:
+                    made.append(encode.png(pixels, reserved=t.colours()))
+        return made
 
 
 def drawn(sc, t: themes.Theme, geometry: Optional[dict] = None) -> Iterator:
