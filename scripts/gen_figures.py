@@ -29,6 +29,7 @@ LANG = mkdocs_gen_files.config.theme["language"]
 WORDS = {
     "en": {
         "title": "Gallery",
+        "description": "Every figure of the site, with its configuration, the command that renders it again, and the chapters that use it.",
         "intro": (
             "Every figure of the site, generated from the figure catalog at build time. Each one is "
             "drawn from the tensors PyTorch produced; the command under it renders it again on your "
@@ -59,6 +60,7 @@ WORDS = {
     },
     "zh": {
         "title": "图库",
+        "description": "本站的全部图片，每张都附有配置、重新生成它的命令，以及用到它的章节。",
         "intro": (
             "本站的每一张图，都在构建时由图目录生成，画的都是 PyTorch 真实算出的张量；每张图下面的命令可以"
             "在你自己的电脑上重新生成它（见[教师指南](instructors.md#customise)）。点击图片可打开原文件；"
@@ -89,7 +91,8 @@ WORDS = {
 }[LANG]
 
 uses = figure_uses(Path(mkdocs_gen_files.config.docs_dir))
-lines = [f"# {WORDS['title']} {{#gallery}}", "", WORDS["intro"], ""]
+lines = ["---", f'description: "{WORDS["description"]}"', "---", "",  # the page's summary (link previews)
+         f"# {WORDS['title']} {{#gallery}}", "", WORDS["intro"], ""]
 for entry in catalog.CATALOG:
     config = entry.config()
     shape = config.check()

@@ -15,6 +15,8 @@ OTHER = "en" if LANG == "zh" else "zh"
 WORDS = {
     "en": {
         "title": "Glossary",
+        "description": ("The terms of the site in English and Chinese, with the symbols the formulas use: kernel, "
+                        "stride, padding, dilation, receptive field, transposed convolution and more."),
         "intro": (
             "The terms of this site, in English and in Chinese, with the symbol the formulas use. "
             "Every chapter links the first appearance of a term to its entry here. Say "
@@ -25,6 +27,7 @@ WORDS = {
     },
     "zh": {
         "title": "术语表",
+        "description": "本站术语的中英对照和公式里用的符号：卷积核、步幅、填充、膨胀率、感受野、转置卷积等。",
         "intro": (
             "本站使用的术语，中英对照，并给出公式里用的符号。各章中术语第一次出现时，都链接到这里的词条。"
             "请说**转置卷积**，不要说“反卷积”：它并不能把卷积还原回去。"
@@ -35,7 +38,8 @@ WORDS = {
 }[LANG]
 
 terms = yaml.safe_load((ROOT / "docs" / "glossary.yml").read_text(encoding="utf-8"))
-lines = [f"# {WORDS['title']} {{#glossary}}", "", WORDS["intro"], ""]
+lines = ["---", f'description: "{WORDS["description"]}"', "---", "",  # the page's summary (link previews)
+         f"# {WORDS['title']} {{#glossary}}", "", WORDS["intro"], ""]
 for term in terms:
     lines.append(f"## {term[LANG]} {{#{term['id']}}}")
     lines.append("")

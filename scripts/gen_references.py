@@ -14,14 +14,17 @@ ROOT = Path(__file__).resolve().parent.parent
 LANG = mkdocs_gen_files.config.theme["language"]
 WORDS = {
     "en": {"title": "References",
+           "description": "Every work the chapters cite, with its links, and what the site takes from each.",
            "intro": "Every work the chapters cite, with links; a chapter's citation leads to its entry here. "
                     "Titles are given as published."},
     "zh": {"title": "参考文献",
+           "description": "各章引用的全部文献，附链接，并说明本站从每一篇里取用了什么。",
            "intro": "各章引用的全部文献，附链接；章节里的引用都链接到这里对应的条目。标题保留原文。"},
 }[LANG]
 
 data = yaml.safe_load((ROOT / "docs" / "references.yml").read_text(encoding="utf-8"))
-lines = [f"# {WORDS['title']} {{#references}}", "", WORDS["intro"], ""]
+lines = ["---", f'description: "{WORDS["description"]}"', "---", "",  # the page's summary (link previews)
+         f"# {WORDS['title']} {{#references}}", "", WORDS["intro"], ""]
 for section in data["sections"]:
     lines += [f"## {section[LANG]} {{#{section['id']}}}", ""]
     for work in (w for w in data["works"] if w["section"] == section["id"]):

@@ -12,7 +12,15 @@
 - Figures with their intrinsic size: every ``<img>`` of a figure gets its width and height, so
   the page does not jump as figures load.
 - Printing: each animation's GIF is followed by its last step as a PNG, shown only in print and
-  fetched only then (lazy, hidden on screen): a printed page shows every animation complete.
+  fetched only then (lazy, hidden on screen): a printed page shows every animation complete. Every
+  link of a page's text carries its absolute address, which a printed page shows after it
+  (scripts/previews.py, extra.css).
+- Link previews and languages (scripts/previews.py): each page's own title, description (its
+  front matter) and first figure as Open Graph and Twitter-card tags, and <link rel="alternate">
+  to the same page in each language, all absolute from site_url, in place of Material's links to
+  each language's home page. Material's script would fetch a sitemap.xml beside each such link
+  (for a language switch that site.js does instead): in the built bundle it looks only at
+  alternates without hreflang (the build fails if that code is not there any more).
 - A search index of what a reader can search for: formulas become readable text, a Python
   session its typed code (no prompts, no printed output), a figure of the gallery its name, and
   word breaks that separate nothing go.
@@ -37,10 +45,13 @@ import os
 import re
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import urljoin
 
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.utils import get_relative_url
+
+import previews  # scripts/previews.py (MkDocs puts the hook's folder on sys.path while it loads it)
 
 SHIM = "assets/javascripts/iframe-worker/shim.js"
 # the explorer's stylesheets and scripts, on the page that has one (explore.md) and no other
@@ -104,6 +115,8 @@ def on_page_content(html, page, config, files):
             return m.group(0)
         return f'<img{m.group("attrs")} width="{size[0]}" height="{size[1]}"{m.group("end")}>'
 
+    if page.canonical_url:  # each link's address, for print
+        html = previews.with_print_addresses(html, page.canonical_url, config.site_url, offline())
     return FIGURE_IMG.sub(sized, with_player_slots(with_print_pictures(html)))
 
 
@@ -190,9 +203,9 @@ ALTERNATE_LINK = re.compile(r'\s*<link rel="alternate" href="[^"]*" hreflang="[^
 
 
 def on_post_page(output, page, config):
-    """KaTeX on pages with math only; offline, no <link rel="alternate"> (Material would fetch
-    the other language's sitemap.xml through them, which a browser refuses from file://; the
-    language menu stays, and site.js keeps the reader on the same page when it is used)."""
+    """KaTeX on pages with math only; Material's <link rel="alternate"> (to each language's home)
+    replaced by the page's own alternates and link-preview tags; offline, neither (the language
+    menu stays, and site.js keeps the reader on the same page when it is used)."""
     output = output.replace("<head>", "<head>" + EARLY, 1)  # no-js → js before the first paint
     output = FAVICON.sub(f'<link rel="icon" href="{ICON}">', output, count=1)
     output = TABLE.sub(r'<div class="md-typeset__scrollwrap"><div class="md-typeset__table">\1</div></div>', output)
@@ -209,10 +222,36 @@ def on_post_page(output, page, config):
         output = output.replace("</head>", links + "</head>", 1)
         tags = "".join(f'<script src="{get_relative_url(path, page.url)}"></script>' for path in (KATEX_JS, *EXPLORER_JS))
         output = output.replace("</body>", tags + "\n</body>", 1)
-    if offline():
-        output = ALTERNATE_LINK.sub("", output)
+    output = ALTERNATE_LINK.sub("", output)  # Material's, to each language's home page
+    if offline():  # a page of the offline copy is not shared by its address: no previews
         output = inline_figures(output)
+    else:
+        output = with_previews(output, page, config)
     return output
+
+
+def with_previews(output: str, page, config) -> str:
+    """The page's link-preview tags and language alternates (scripts/previews.py), after its
+    canonical link; every address absolute, from site_url."""
+    import html as entities
+
+    if not page.canonical_url:
+        return output
+    image = None
+    figure = previews.first_figure(output, published())
+    if figure:
+        width, height = figure_sizes()[figure[0]]
+        image = {"url": urljoin(config.site_url, f"figures/{figure[0]}"), "width": width, "height": height,
+                 "alt": figure[1]}
+    tags = previews.preview_tags(
+        title=entities.unescape(page.title or config.site_name),
+        description=page.meta.get("description") or config.site_description, url=page.canonical_url,
+        site_name=config.site_name, language=config.theme["language"],
+        alternates=previews.alternates(config.site_url, page.url, config.extra.get("alternate") or []),
+        image=image, home=page.is_homepage)
+    canonical = re.search(r'<link rel="canonical" href="[^"]*">', output)
+    at = canonical.end() if canonical else output.index("</head>")
+    return output[:at] + "\n" + tags + output[at:]
 
 
 # a formula as pymdownx.arithmatex (generic mode) writes it: \(…\) in a span, \[…\] in a div
@@ -382,6 +421,11 @@ def searchable(text: str, separator: str) -> str:
     return re.sub("\u200b+", word_break, SESSION.sub(typed, text))
 
 
+# Where Material's script looks for the languages' sitemaps: every <link rel="alternate"> of a page
+# (meant for links to each language's home, as Material writes them). The page's own alternates
+# (hreflang, to the same page in each language, scripts/previews.py) have no sitemap beside them.
+ALTERNATES_QUERY = '("link[rel=alternate]")'
+
 # The one comparison fixed in Material's search worker: a query word may end at the query's end.
 SEGMENT_BUG = re.compile(r"for\(let (\w)=(\w)\+1;\1<(\w)\.length;\1\+\+\)\3\.slice\(\2,\1\)in ")
 
@@ -419,3 +463,13 @@ def on_post_build(config):
         worker.write_text(fixed, encoding="utf-8")
     if not workers:
         raise PluginError("hooks.py: no search worker in the built site to fix")
+    bundles = sorted((site / "assets" / "javascripts").glob("bundle.*.min.js"))
+    for bundle in bundles:  # Material's script: no sitemap.xml fetched beside a page's hreflang alternates
+        code = bundle.read_text(encoding="utf-8")
+        fixed, count = re.subn(re.escape(ALTERNATES_QUERY), ALTERNATES_QUERY[:-2] + ':not([hreflang])")', code)
+        if count != 1:
+            raise PluginError(f"hooks.py: {bundle.name}: Material's query {ALTERNATES_QUERY} was found {count} times "
+                              f"(expected once); has Material changed how it reads a page's alternates?")
+        bundle.write_text(fixed, encoding="utf-8")
+    if not bundles:
+        raise PluginError("hooks.py: no Material bundle in the built site to fix")

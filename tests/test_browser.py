@@ -9,6 +9,7 @@ import json
 import os
 import re
 import zipfile
+from html import unescape
 from pathlib import Path
 from urllib.parse import urljoin
 
@@ -495,6 +496,14 @@ def printed_pictures(page) -> list:
     return pictures
 
 
+def printed_text(page) -> str:
+    """The text of the PDF that Chromium prints of ``page``, without white space (a long address
+    breaks across lines)."""
+    pypdf = pytest.importorskip("pypdf")
+    sheets = pypdf.PdfReader(io.BytesIO(page.pdf(format="A4"))).pages
+    return re.sub(r"\s+", "", "".join(sheet.extract_text() for sheet in sheets))
+
+
 def last_step(path: Path):
     from PIL import Image
 
@@ -527,6 +536,14 @@ def test_printing_shows_every_animation_as_its_last_step(browser, served, site, 
         last = last_step(path)
         assert any(p.shape == last.shape and np.array_equal(p, last) for p in printed), f"{path.name} not printed whole"
     assert len(printed) == len(gifs) + 1  # and the one still figure of the chapter; no GIF frame besides
+    # a link of the text shows its address after it (data-print-href, extra.css), but a term's link to the
+    # glossary does not; no navigation is printed
+    text = printed_text(page)
+    addresses = {unescape(a) for a in re.findall(r'data-print-href="([^"]+)"', html.read_text(encoding="utf-8"))}
+    assert any("/references/#dumoulin-2016" in a for a in addresses)
+    for address in addresses:
+        assert ("/glossary/#" in address) != (address in text), address
+    assert "Tableofcontents" not in text and "Skiptocontent" not in text
     visit.close()
 
 

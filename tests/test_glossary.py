@@ -24,7 +24,9 @@ def test_every_term_has_both_languages_and_a_unique_id():
 
 
 def prose(text: str) -> str:
-    """The running text of a page: no code, headings, figures, images or math."""
+    """The running text of a page: no front matter (its description is the page's summary for
+    search engines and link previews, not prose), code, headings, figures, images or math."""
+    text = re.sub(r"\A---\n.*?^---$", " ", text, flags=re.MULTILINE | re.DOTALL)
     text = re.sub(r"^(\s*)(```|~~~).*?^\1\2\s*$", " ", text, flags=re.MULTILINE | re.DOTALL)
     text = re.sub(r"<figure.*?</figure>", " ", text, flags=re.DOTALL)
     text = re.sub(r"^#.*$", " ", text, flags=re.MULTILINE)

@@ -6,6 +6,7 @@ import json
 import re
 import subprocess
 import sys
+from html.parser import HTMLParser
 
 from conftest import DOCS_BEFORE, docs_snapshot
 from figures import catalog
@@ -314,3 +315,130 @@ def test_no_list_item_rendered_as_a_paragraph(site):
 
 PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.DOTALL)
 assert re.search(r"(^|\n)- \S", PARAGRAPH.search("<p><code>x</code> too.\n- <strong>Average</strong></p>").group(1))
+
+
+class _Head(HTMLParser):
+    """The <head> of a page: its <meta> tags ({name or property: [content]}) and <link> tags."""
+
+    def __init__(self):
+        super().__init__()
+        self.meta, self.links, self.done = {}, [], False
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if self.done:
+            return
+        if tag == "meta" and (a.get("property") or a.get("name")):
+            self.meta.setdefault(a.get("property") or a.get("name"), []).append(a.get("content"))
+        elif tag == "link":
+            self.links.append(a)
+
+    def handle_endtag(self, tag):
+        self.done = self.done or tag == "head"
+
+
+def head(path):
+    parser = _Head()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser
+
+
+def site_file(site, root: str, address: str):
+    """The file of the built site that serves ``address`` (absolute, under the site's ``root``)."""
+    assert address.startswith(root), f"{address} is not under the site's address {root}"
+    path = address.removeprefix(root).split("#")[0]
+    return site / (path + "index.html" if path.endswith("/") or not path else path)
+
+
+def test_every_page_previews_well_and_links_its_other_language(site):
+    """A page's address pasted into a forum or a chat app shows the page's own title, its own
+    description (not the site's) and its first figure as a PNG (an animation's last step); every
+    address absolute. The hreflang alternates are the same page in each language, and x-default
+    (the English page; the root for the home page); Material's links to each language's home are
+    gone, and its script fetches no sitemap beside them."""
+    from PIL import Image
+
+    from pages import FIGURE
+
+    root = None
+    for lang in LANGS:
+        home = head(site / lang / "index.html")
+        site_url = home.meta["og:url"][0]
+        root = root or site_url.removesuffix(f"{lang}/")
+        assert site_url == root + f"{lang}/" and re.match(r"https?://", root)
+        site_description = next(m.group(1) for m in re.finditer(r'^site_description: (.*)$', (
+            ROOT / ("mkdocs.yml" if lang == "en" else "mkdocs.zh.yml")).read_text(encoding="utf-8"), re.MULTILINE))
+        pages = sorted((site / lang).rglob("index.html"))
+        assert len(pages) >= 21
+        descriptions = {}
+        for page in pages:
+            rel = page.parent.relative_to(site / lang).as_posix()
+            rel = "" if rel == "." else rel + "/"
+            where = f"{lang}/{rel}"
+            tags = head(page)
+            one = {name: values[0] for name, values in tags.meta.items() if len(values) == 1}
+            for name in ("description", "og:title", "og:description", "og:url", "og:type", "og:locale", "og:site_name",
+                         "twitter:card", "twitter:title", "twitter:description"):
+                assert name in one, f"{where}: no (or more than one) {name}"
+            canonical = [link["href"] for link in tags.links if link.get("rel") == "canonical"]
+            assert canonical == [one["og:url"]] == [site_url + rel], where
+            assert one["og:locale"] == {"en": "en_GB", "zh": "zh_CN"}[lang]
+            assert one["og:type"] == ("website" if rel == "" else "article")
+            assert one["og:title"] == one["twitter:title"] and one["og:title"] in page.read_text(encoding="utf-8")
+            assert one["description"] == one["og:description"] == one["twitter:description"], where
+            assert one["description"] != site_description.strip('"'), f"{where}: the site's description, not its own"
+            assert one["description"] not in descriptions, f"{where}: the description of {descriptions.get(one['description'])}"
+            descriptions[one["description"]] = where
+            # the first figure of the page, as a PNG of the built site, at its size
+            source = ROOT / "docs" / lang / ((rel.rstrip("/") or "index") + ".md")
+            first = FIGURE.search(source.read_text(encoding="utf-8")) if source.exists() else None
+            if "og:image" in one:
+                image = site_file(site, root, one["og:image"])
+                assert image.suffix == ".png" and image.exists(), f"{where}: og:image {one['og:image']}"
+                with Image.open(image) as picture:
+                    assert (one["og:image:width"], one["og:image:height"]) == tuple(map(str, picture.size))
+                assert one["og:image"].startswith(site_url + "figures/")
+                assert one["twitter:card"] == "summary_large_image" and one["twitter:image"] == one["og:image"]
+                assert one["og:image:alt"] and one["twitter:image:alt"] == one["og:image:alt"]
+                if source.exists():
+                    assert first, f"{where}: a picture, but no figure in its markdown"
+                    assert image.name in (f"{first.group(1)}.last.png", f"{first.group(1)}.png"), where
+            else:
+                assert one["twitter:card"] == "summary" and "twitter:image" not in one
+                assert not first, f"{where}: no picture, although it shows figures/{first.group(1)}"
+            # alternates: exactly one set, the same page in each language (absolute), and x-default
+            alternates = {link.get("hreflang"): link["href"] for link in tags.links if link.get("rel") == "alternate"}
+            assert len(alternates) == len([link for link in tags.links if link.get("rel") == "alternate"]), where
+            assert set(alternates) == {"en", "zh", "x-default"}, where
+            for other in LANGS:
+                assert alternates[other] == f"{root}{other}/{rel}", where
+                assert site_file(site, root, alternates[other]).exists()
+            assert alternates["x-default"] == (root if rel == "" else f"{root}en/{rel}")
+            assert site_file(site, root, alternates["x-default"]).exists()
+        assert len(descriptions) == len(pages)
+        # Material's script looks for sitemaps beside alternates without hreflang only (none)
+        bundle = next((site / lang / "assets" / "javascripts").glob("bundle.*.min.js")).read_text(encoding="utf-8")
+        assert '("link[rel=alternate]:not([hreflang])")' in bundle
+
+
+def test_a_printed_link_carries_its_address(site):
+    """A link of a page's text carries its absolute address (data-print-href), which extra.css
+    prints after it; an in-page anchor, a heading's permalink and a link around a figure do not."""
+    root = head(site / "en" / "index.html").meta["og:url"][0].removesuffix("en/")
+    for lang in LANGS:
+        text = (site / lang / "sliding-window" / "index.html").read_text(encoding="utf-8")
+        article = text[text.index('<article'):text.index('</article>')]
+        links = re.findall(r'<a\b[^>]*>', article)
+        printed = {html.unescape(m) for m in re.findall(r'data-print-href="([^"]*)"', article)}
+        assert f"{root}{lang}/references/#dumoulin-2016" in printed
+        assert f"{root}{lang}/glossary/#kernel" in printed  # (extra.css prints no address after a term)
+        assert any(a.startswith(f"{root}{lang}/explore/?op=conv&") for a in printed)
+        for link in links:
+            href = html.unescape(re.search(r'href="([^"]*)"', link).group(1))
+            if href.startswith("#"):  # in-page anchors and permalinks
+                assert "data-print-href" not in link, link
+        gallery = (site / lang / "gallery" / "index.html").read_text(encoding="utf-8")
+        around = re.findall(r'<a\b[^>]*>\s*<img', gallery)
+        assert around and not [a for a in around if "data-print-href" in a]
+    css = (ROOT / "overrides" / "assets" / "stylesheets" / "extra.css").read_text(encoding="utf-8")
+    assert 'content: " (" attr(data-print-href) ")"' in css
