@@ -40,6 +40,7 @@ WORDS = {
         ),
         "light": "light", "dark": "dark", "paren": " ({})", "config": "Configuration", "command": "Command",
         "used": "Used in", "unused": "not used on a page yet",
+        "page": "Its page", "page_what": "every file, the commands for PDF, SVG, steps and video, a citation",
         "conv": "convolution", "transposed": "transposed convolution",
         "transposes": "transposed convolution that takes the output of the convolution {conv} ({size}) back to its size",
         "trace": "one output cell traced back through a stack of convolutions",
@@ -70,6 +71,7 @@ WORDS = {
         ),
         "light": "浅色", "dark": "深色", "paren": "（{}）", "config": "配置", "command": "命令",
         "used": "用在", "unused": "尚未用在任何页面",
+        "page": "单独页面", "page_what": "所有文件、生成 PDF、SVG、逐步图片和视频的命令、引用",
         "conv": "卷积", "transposed": "转置卷积",
         "transposes": "转置卷积，把卷积 {conv}（{size}）的输出变回原来的尺寸",
         "trace": "沿一串卷积层逐层回溯一个输出格子",
@@ -112,6 +114,7 @@ for entry in catalog.CATALOG:
     lines += ["</div>", ""]
     lines.append(f"- **{WORDS['config']}**: {kind}, `{params}`, {size}")
     lines.append(f"- **{WORDS['command']}**: `{entry.command()}`")
+    lines.append(f"- **{WORDS['page']}**: [figures/{entry.name}/](figures/{entry.name}.md) ({WORDS['page_what']})")
     places = [f"[{title} · {section}]({page}#{anchor})" for page, title, section, anchor in uses.get(entry.name, [])]
     lines.append(f"- **{WORDS['used']}**: " + ("; ".join(places) if places else WORDS["unused"]))
     lines.append("")

@@ -105,9 +105,22 @@ def figure_sizes() -> dict:
 FIGURE_IMG = re.compile(r'<img\b(?P<attrs>[^>]*?\bsrc="(?P<src>[^"]*?figures/(?P<name>[^"/#?]+)[^"]*)"[^>]*?)(?P<end>\s*/?)>')
 
 
+PAGE_FIGURE = re.compile(r'(<img\b[^>]*?\bsrc=")(?:\.\./)?([A-Za-z0-9_-]+(?:\.dark)?\.(?:gif|png)[#"])')
+
+
+def figure_page_sources(html: str, page) -> str:
+    """On a figure's own page (figures/NAME.md, scripts/gen_figure_pages.py), its pictures by
+    their address through figures/, as every other page gives them (what the player and the hooks
+    below look for), online (figures/NAME/) and offline (figures/NAME.html) alike."""
+    if not page.file.src_uri.startswith("figures/"):
+        return html
+    return PAGE_FIGURE.sub(lambda m: m.group(1) + "../" * page.url.count("/") + "figures/" + m.group(2), html)
+
+
 def on_page_content(html, page, config, files):
     """Every figure gets its intrinsic width and height (CSS scales it down to the column)."""
     sizes = figure_sizes()
+    html = figure_page_sources(html, page)
 
     def sized(m):
         size = sizes.get(m.group("name"))
@@ -120,8 +133,19 @@ def on_page_content(html, page, config, files):
     return FIGURE_IMG.sub(sized, with_player_slots(with_print_pictures(html)))
 
 
+# no-js → js; "figure-player" where the player can run; "in-frame" inside an <iframe> (a course
+# page embedding a figure's page: extra.css hides the site's chrome there). And where the browser
+# denies a page in another site's <iframe> its storage (Safari, private windows, blocked
+# third-party cookies), reading localStorage throws, and Material's scripts stop at their first
+# line: the page then gets a storage that lasts as long as it does.
+STORAGE_SHIM = ('for(const s of["localStorage","sessionStorage"])try{window[s].length}catch(e){const m=new Map;'
+                'Object.defineProperty(window,s,{configurable:!0,value:{getItem:k=>m.has(k)?m.get(k):null,'
+                'setItem:(k,v)=>{m.set(k,String(v))},removeItem:k=>{m.delete(k)},clear:()=>m.clear(),'
+                'key:i=>[...m.keys()][i]??null,get length(){return m.size}}})}')
 EARLY = ('<script>document.documentElement.classList.replace("no-js","js");'
-         '"ImageDecoder"in window&&document.documentElement.classList.add("figure-player")</script>')
+         '"ImageDecoder"in window&&document.documentElement.classList.add("figure-player");'
+         'window.self!==window.top&&document.documentElement.classList.add("in-frame");'
+         + STORAGE_SHIM + '</script>')
 # a figure's last (or only) variant, its print picture and the link around it, if any
 LAST_VARIANT = re.compile(r'(<img\b[^>]*\bsrc="[^"]*figures/[^"/#?]+\.(gif|png)(?!#only-light)(?:#[^"]*)?"[^>]*>'
                           r'(?:<img class="figure-print"[^>]*>)?(?:</a>)?)')

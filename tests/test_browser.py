@@ -46,10 +46,19 @@ def search(page, query):
     return page.inner_text(".md-search-result__list")
 
 
+# a page per figure (figures/NAME/) is made from one template: these stand for the others (an
+# animation, a still panel in full colour, a receptive-field trace); tests/test_figure_pages.py
+# checks every one of them in the built site
+FIGURE_PAGES = ("padding-strides", "photo-edges", "receptive-field-dilation")
+
+
 def page_urls(site, base):
     urls = []
     for lang in LANGS:
         for html in sorted((site / lang).rglob("index.html")):
+            path = html.relative_to(site / lang).as_posix()
+            if path.startswith("figures/") and path.split("/")[1] not in FIGURE_PAGES:
+                continue
             urls.append(urljoin(base, html.relative_to(site).as_posix().removesuffix("index.html")))
     return urls
 

@@ -82,9 +82,11 @@ def test_check_site_finds_a_broken_link_anchor_and_image(site, tmp_path):
 
 def test_figures_are_the_catalogs_with_alt_text(site):
     for lang in LANGS:
-        served = {p.name for p in (site / lang / "figures").iterdir()}
+        served = {p.name for p in (site / lang / "figures").iterdir() if p.is_file()}
         expected = {e.filename(t, fmt) for e in catalog.CATALOG for t in catalog.THEME_NAMES for fmt in e.outputs()}
         assert served == expected
+        # and a folder per figure: its own page (tests/test_figure_pages.py)
+        assert {p.name for p in (site / lang / "figures").iterdir() if p.is_dir()} == set(catalog.BY_NAME)
         for html in (site / lang).rglob("*.html"):
             gallery = html.parent.name == "gallery"  # shows both variants side by side
             for img in parsed(html).imgs:

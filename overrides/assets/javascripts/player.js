@@ -315,7 +315,7 @@ class Player {
       placeholder.parentNode.insertBefore(this.canvas, this.imgs[0]);
       placeholder.replaceWith(this.root);
       if (this.playing) this.run();
-    }, this.root);
+    }, [this.root, figurePageLink(this.imgs[0])]);
     this.playing = wasPlaying;
     if (this.playing) this.run();
     else await this.draw();
@@ -323,9 +323,9 @@ class Player {
 }
 
 // The enlarged view: a modal dialog at the screen's full width holding ``content`` at least
-// ``width`` pixels wide (and ``extra`` under it); closing it (Escape, ✕) runs ``onClose`` and
-// returns the focus to ``opener``.
-function openDialog(label, content, width, opener, onClose = () => {}, extra = null) {
+// ``width`` pixels wide (and the elements ``extra`` under it); closing it (Escape, ✕) runs
+// ``onClose`` and returns the focus to ``opener``.
+function openDialog(label, content, width, opener, onClose = () => {}, extra = []) {
   const dialog = document.createElement("dialog");
   dialog.className = "player__dialog";
   dialog.setAttribute("aria-label", label);
@@ -333,7 +333,7 @@ function openDialog(label, content, width, opener, onClose = () => {}, extra = n
   large.className = "player__large";
   large.style.setProperty("--natural-width", `${width}px`);
   large.append(content);
-  dialog.append(button(T.close, "player__close", () => dialog.close()), large, ...(extra ? [extra] : []));
+  dialog.append(button(T.close, "player__close", () => dialog.close()), large, ...extra.filter(Boolean));
   document.body.append(dialog);
   dialog.addEventListener("close", () => {
     onClose();
@@ -353,13 +353,29 @@ function enlargeable(imgs) {
     const copy = img.cloneNode();
     copy.removeAttribute("loading");
     copy.className = "player__still";
-    openDialog(img.alt, copy, img.width, open);
+    openDialog(img.alt, copy, img.width, open, () => {}, [figurePageLink(img)]);
   });
   const slot = slotAfter(anchor);
   const bar = slot || document.createElement("div");
   bar.classList.add("player__bar", "player__bar--still");
   bar.append(open);
   if (!slot) anchor.parentNode.insertBefore(bar, anchor.nextSibling);
+}
+
+// A link to the figure's own page (figures/NAME/, made by gen_figure_pages.py: files, commands
+// for every format, citation), or null on that page itself. The offline copy has no folder
+// addresses: there the page is figures/NAME.html.
+function figurePageLink(img) {
+  const m = /figures\/([^/#?]+?)(?:\.dark)?\.(?:gif|png)(?:[#?].*)?$/.exec(img.getAttribute("src"));
+  if (!m) return null;
+  const file = new URL(img.getAttribute("src"), location.href);
+  const page = new URL(location.protocol === "file:" ? `${m[1]}.html` : `${m[1]}/`, file);
+  if (page.pathname === location.pathname || page.pathname + "index.html" === location.pathname) return null;
+  const a = document.createElement("a");
+  a.className = "player__page";
+  a.href = page.href;
+  a.textContent = T.figurePage;
+  return a;
 }
 
 // hooks.py's empty place for a figure's controls right after ``el``, or null
