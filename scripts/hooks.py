@@ -11,6 +11,8 @@
   figures' colours, generated from the theme by gen_figures.py) only on the page that has it.
 - Figures with their intrinsic size: every ``<img>`` of a figure gets its width and height, so
   the page does not jump as figures load.
+- A chapter with snippets gets a button beside its title that downloads its notebook
+  (``page.meta["notebook"]``, drawn by overrides/partials/actions.html).
 - Printing: each animation's GIF is followed by its last step as a PNG, shown only in print and
   fetched only then (lazy, hidden on screen): a printed page shows every animation complete. Every
   link of a page's text carries its absolute address, which a printed page shows after it
@@ -220,6 +222,11 @@ def linked_places(markdown: str, page_url: str, extra: dict) -> str:
 
 
 def on_page_markdown(markdown, page, config, files):
+    # a chapter with a notebook (gen_notebooks.py) gets its download button beside the title
+    # (overrides/partials/actions.html)
+    notebook = files.get_file_from_path(f"notebooks/{Path(page.file.src_uri).stem}.ipynb")
+    if notebook is not None and "/" not in page.file.src_uri:
+        page.meta["notebook"] = notebook.url
     return linked_places(markdown, page.url, config.extra)
 
 

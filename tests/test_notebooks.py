@@ -16,6 +16,7 @@ import io
 import re
 import sys
 import warnings
+from urllib.parse import urljoin
 
 import nbformat
 import pytest
@@ -30,6 +31,7 @@ REPOSITORY = "https://example.org/repository"
 HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*\{\s*#([A-Za-z0-9_-]+)\s*\}\s*$")
 FENCE = re.compile(r"^\s*(```|~~~)")
 PYCON = re.compile(r"^([ \t]*)```pycon\n(.*?)^\1```", re.MULTILINE | re.DOTALL)
+LABEL = {"en": "Download as notebook", "zh": "下载 Jupyter 笔记本"}
 
 
 @functools.cache
@@ -230,3 +232,67 @@ def test_the_site_publishes_every_notebook(site):
             nbformat.validate(nb)
             assert nb.cells[1:] == ours.cells[1:] and nb.metadata == ours.metadata
             assert nb.cells[0].source.startswith(ours.cells[0].source.split("\n", 1)[0] + "\n")
+
+
+BUTTON = re.compile(r'<a href="([^"]+)" download class="md-content__button md-button notebook-download"\s+'
+                    r'title="([^"]+)" aria-label="([^"]+)">')
+
+
+def test_each_chapter_links_its_notebook_from_a_button_beside_its_title(site):
+    names = set(chapters())
+    for lang in LANGS:
+        for page in (site / lang).rglob("index.html"):
+            name = page.parent.relative_to(site / lang).as_posix()
+            html = page.read_text(encoding="utf-8")
+            buttons = BUTTON.findall(html)
+            if name not in names:
+                assert "notebook-download" not in html, page
+                continue
+            assert len(buttons) == 1, page
+            href, title, label = buttons[0]
+            assert urljoin(f"https://h/{lang}/{name}/", href) == f"https://h/{lang}/notebooks/{name}.ipynb"
+            assert title == label == LABEL[lang]
+            # beside the title: in the article, just before the chapter's h1
+            article = html[html.index('<article class="md-content__inner md-typeset">'):]
+            assert re.match(r'<article[^>]*>\s*<a href="[^"]*" download[^>]*>.*?</a>\s*<h1 id="', article, re.DOTALL), page
+
+
+def test_the_button_in_a_browser(served):
+    """Reached by keyboard, 4.5:1 at rest and focused in light and dark, hidden in print."""
+    browsing = pytest.importorskip("browsing")
+    from playwright.sync_api import sync_playwright
+
+    def luminance(color):
+        r, g, b = (int(v) / 255 for v in re.findall(r"[\d.]+", color)[:3])
+        return sum(w * (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4)
+                   for w, c in zip((0.2126, 0.7152, 0.0722), (r, g, b)))
+
+    def contrast(a, b):
+        high, low = sorted((luminance(a), luminance(b)), reverse=True)
+        return (high + 0.05) / (low + 0.05)
+
+    style = "(() => { const s = getComputedStyle(document.querySelector('.notebook-download')); return [s.color, s.backgroundColor]; })()"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(browsing.CHROMIUM), args=browsing.ARGS)
+        for lang in LANGS:
+            for scheme in ("light", "dark"):
+                context = browser.new_context(color_scheme=scheme)
+                page = context.new_page()
+                page.goto(f"{served}{lang}/channels/", wait_until="networkidle")
+                button = page.locator(".notebook-download")
+                assert button.get_attribute("aria-label") == LABEL[lang]
+                color, _ = page.evaluate(style)
+                assert contrast(color, page.evaluate("getComputedStyle(document.body).backgroundColor")) >= 4.5
+                for _ in range(80):
+                    page.keyboard.press("Tab")
+                    if page.evaluate("document.activeElement.classList.contains('notebook-download')"):
+                        break
+                else:
+                    pytest.fail("the notebook button is not reached by Tab")
+                page.wait_for_timeout(300)  # Material's colour transition
+                color, background = page.evaluate(style)
+                assert contrast(color, background) >= 4.5, (lang, scheme, color, background)
+                page.emulate_media(media="print")
+                assert button.is_hidden()
+                context.close()
+        browser.close()

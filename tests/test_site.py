@@ -178,6 +178,9 @@ def test_offline_copy(tmp_path):
             assert f"convolution-visualized/{lang}/search/search_index.js" in names  # search from file://
             html = z.read(f"convolution-visualized/{lang}/sliding-window.html").decode()
             assert "unpkg.com" not in html and "iframe-worker/shim.js" in html
+            # the chapter's notebook, downloaded from beside its title (test_notebooks.py)
+            assert f"convolution-visualized/{lang}/notebooks/sliding-window.ipynb" in names
+            assert '<a href="notebooks/sliding-window.ipynb" download' in html
         assert "convolution-visualized/index.html" in names
 
 
