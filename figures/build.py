@@ -89,7 +89,8 @@ def ensure(only: Optional[Sequence[str]] = None, jobs: int = 1, progress: bool =
            themes: Sequence[str] = catalog.THEME_NAMES, fmt: str = SITE, steps: bool = False
            ) -> dict[str, bytes]:
     """Make sure every figure is in the cache; return {file name: its verified bytes} (an
-    animation also has its step data, ``NAME.steps.json``, and its last step, ``NAME.last.png``).
+    animation also has its step data, ``NAME.steps.json``, its last step, ``NAME.last.png``, and
+    its steps side by side for print, ``NAME.print.png``, empty where they do not fit on a page).
 
     Figures already cached (and verified) are not rendered again; the others are rendered by
     at most ``jobs`` processes (never more than there are figures to render). In another ``fmt``
@@ -164,14 +165,17 @@ def build(out: Path = DEFAULT_OUT, jobs: int = 1, only: Optional[Sequence[str]] 
           progress: bool = False, themes: Sequence[str] = catalog.THEME_NAMES, fmt: str = SITE,
           steps: bool = False) -> list[Path]:
     """Render into ``out``: ``NAME.gif`` for the light variant, ``NAME.dark.gif`` for the dark, and
-    an animation's step data and last step beside it (``NAME.steps.json``, ``NAME.last.png``,
-    ``NAME.dark.steps.json``, ``NAME.dark.last.png``); in another ``fmt``, ``NAME.pdf`` … , and
+    an animation's step data, last step and print strip beside it (``NAME.steps.json``,
+    ``NAME.last.png``, ``NAME.print.png`` if its steps fit on a printed page, and the same with
+    ``.dark``); in another ``fmt``, ``NAME.pdf`` … , and
     with ``steps``, ``NAME-01.png`` … Each file is written whole under a temporary name and
     renamed: never a half-written one."""
     out.mkdir(parents=True, exist_ok=True)
     cached = ensure(only, jobs, progress, themes, fmt, steps)
     written = []
     for filename, data in sorted(cached.items()):
+        if not data:  # an animation whose steps do not fit on a printed page has no print strip
+            continue
         target = out / filename
         cache.write_atomic(target, data)
         written.append(target)
@@ -180,4 +184,5 @@ def build(out: Path = DEFAULT_OUT, jobs: int = 1, only: Optional[Sequence[str]] 
 
 def files(only: Optional[Iterable[str]] = None) -> Iterable[tuple[str, bytes]]:
     """(file name, verified bytes) of every figure, for an adapter that puts them into a site."""
-    yield from sorted(ensure(list(only) if only else None, jobs=os.cpu_count() or 1).items())
+    made = ensure(list(only) if only else None, jobs=os.cpu_count() or 1)
+    yield from sorted((name, data) for name, data in made.items() if data)  # no empty print strip

@@ -170,8 +170,8 @@ def render(config: Config, theme: str = "light", fmt: str = "gif", strip: bool =
     and are stored together."""
     from .render import animation, figure_bytes
 
-    if fmt in ("gif", "json", "last") and not strip and frame is None:
-        made = dict(zip(("gif", "json", "last"), animation(config, theme)))
+    if fmt in ("gif", "json", "last", "strip") and not strip and frame is None:
+        made = dict(zip(("gif", "json", "last", "strip"), animation(config, theme)))
         for kind, data in made.items():
             store(path(config, theme, kind), data)
         return made[fmt]

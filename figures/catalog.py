@@ -35,7 +35,7 @@ class _Named:
     fmt: str
 
     def filename(self, theme: str = "light", fmt: str = "") -> str:
-        ext = {"json": "steps.json", "last": "last.png"}.get(fmt, fmt) or self.fmt
+        ext = {"json": "steps.json", "last": "last.png", "strip": "print.png"}.get(fmt, fmt) or self.fmt
         return f"{self.name}.{ext}" if theme == "light" else f"{self.name}.{theme}.{ext}"
 
     def step_filename(self, theme: str, number: int, count: int, fmt: str = "png") -> str:
@@ -46,7 +46,7 @@ class _Named:
     def outputs(self) -> tuple[str, ...]:
         """The formats this figure is published in: an animation also has its step data and its
         last step as a PNG (what a printed page shows in its place)."""
-        return (self.fmt, "json", "last") if self.fmt == "gif" else (self.fmt,)
+        return (self.fmt, "json", "last", "strip") if self.fmt == "gif" else (self.fmt,)
 
 
 @dataclass(frozen=True)

@@ -479,6 +479,27 @@ def strip_of(frames: Iterable[np.ndarray], durations: Sequence[int]) -> np.ndarr
     return strip(kept)
 
 
+# A printed page (A4 or Letter, the browser's margins) holds about 680 × 900 CSS pixels of a
+# chapter's column. An animation prints as its steps side by side where they fit on one page with
+# each step at least PRINT_MIN_SCALE of its size (digits of 13 px at least 6 px: about 4.5 pt);
+# otherwise as its last step.
+PRINT_WIDTH = 680
+PRINT_HEIGHT = 900
+PRINT_MIN_SCALE = 0.45
+PRINT_MAX_STEPS = 16
+
+
+def print_columns(n: int, height: int, width: int, gap: int = STRIP_GAP) -> Optional[int]:
+    """How many steps to a row the printed strip of ``n`` steps of ``height`` × ``width`` has (the
+    fewest columns, the largest steps, that fit on a page), or None: the strip does not fit."""
+    for columns in range(1, min(n, PRINT_MAX_STEPS) + 1):
+        h, w = strip_size(n, height, width, columns, gap)
+        scale = min(1.0, PRINT_WIDTH / w)
+        if scale >= PRINT_MIN_SCALE and h * scale <= PRINT_HEIGHT:
+            return columns
+    return None
+
+
 def strip(frames: Sequence[np.ndarray], columns: int = STRIP_COLUMNS, gap: int = STRIP_GAP) -> np.ndarray:
     """The distinct frames side by side, ``columns`` to a row, on the first pixel's colour."""
     h, w, _ = frames[0].shape

@@ -36,9 +36,10 @@ PANELS = {  # panel figure → its experiment and scene builder
     "encoder-decoder": lambda: panels.encoder_decoder_scene(growing.record_encoder_decoder()),
 }
 
-# json: the step data of an animation (figures.steps); last: its last step as a PNG (what a page
-# prints); pdf: every step, one per page; svg: one step; mp4, webm: the animation as a video
-FORMATS = ("gif", "png", "json", "last", *export.VECTOR_FORMATS, *export.VIDEO_FORMATS)
+# json: the step data of an animation (figures.steps); last: its last step as a PNG; strip: its
+# steps side by side as a PNG, what a printed page shows, or b"" where they do not fit on a page
+# (the page prints the last step); pdf: every step, one per page; svg: one step; mp4, webm: the animation as a video
+FORMATS = ("gif", "png", "json", "last", "strip", *export.VECTOR_FORMATS, *export.VIDEO_FORMATS)
 STEP_FORMATS = ("png", *export.VECTOR_FORMATS)  # what each step can be written as, one file per step
 
 
@@ -76,11 +77,11 @@ def figure_bytes(config: Config, theme: str = "light", fmt: str = "gif", strip: 
     return _figure(config, theme, fmt, strip, frame)[fmt]
 
 
-def animation(config: Config, theme: str = "light") -> tuple[bytes, bytes, bytes]:
-    """An animated figure's GIF, its step data (JSON bytes) and its last step as a PNG (the
-    picture a printed page shows), from one drawing of its frames."""
+def animation(config: Config, theme: str = "light") -> tuple[bytes, bytes, bytes, bytes]:
+    """An animated figure's GIF, its step data (JSON bytes), its last step as a PNG and its print
+    strip (b"" if its steps do not fit on a printed page), from one drawing of its frames."""
     made = _figure(config, theme, "gif")
-    return made["gif"], made["json"], made["last"]
+    return made["gif"], made["json"], made["last"], made["strip"]
 
 
 def _figure(config: Config, theme: str, fmt: str, strip: bool = False, frame: Optional[int] = None) -> dict:
@@ -119,16 +120,18 @@ def _figure(config: Config, theme: str, fmt: str, strip: bool = False, frame: Op
         # the frames are drawn one at a time as the encoder asks for them: never all in memory
         with closing(frames):
             durations = [f.duration_ms for f in sc.frames]
-            if fmt in ("gif", "json", "last"):
+            if fmt in ("gif", "json", "last", "strip"):
                 shown_by: list = []
                 last: list = []  # the frame on screen: the last one, once the encoder has them all
-                data = encode.gif(_keeping(frames, last), durations, reserved=t.colours(), exact=True,
+                kept: list = []  # the steps, while they are few enough to print side by side
+                data = encode.gif(_keeping(frames, last, kept), durations, reserved=t.colours(), exact=True,
                                   shown_by=shown_by)
                 with Image.open(io.BytesIO(data)) as image:
                     size = image.size
                 box = geometry.get("output")
                 return {"gif": data, "json": steps.dumps(steps.step_data(sc, config.kind, shown_by, size, box)),
-                        "last": encode.png(last[0], reserved=t.colours())}
+                        "last": encode.png(last[0], reserved=t.colours()),
+                        "strip": _print_strip(kept, t)}
             if strip:
                 return {fmt: encode.png(encode.strip_of(frames, durations), reserved=t.colours())}
             return {fmt: encode.png(_nth(frames, frame), reserved=t.colours())}
@@ -207,11 +210,29 @@ def drawn(sc, t: themes.Theme, geometry: Optional[dict] = None) -> Iterator:
     return draw.render(sc, t, geometry)
 
 
-def _keeping(frames: Iterator, last: list) -> Iterator:
-    """The frames, keeping the latest one in ``last``."""
+def _keeping(frames: Iterator, last: list, steps: Optional[list] = None) -> Iterator:
+    """The frames, keeping the latest one in ``last``, and in ``steps`` every distinct one while
+    there are at most encode.PRINT_MAX_STEPS (then ``steps`` is emptied and stays so)."""
+    full = False
     for frame in frames:
         last[:] = [frame]
+        if steps is not None and not full and not (steps and np.array_equal(steps[-1], frame)):
+            steps.append(frame)
+            if len(steps) > encode.PRINT_MAX_STEPS:
+                steps.clear()
+                full = True
         yield frame
+
+
+def _print_strip(steps: list, t: themes.Theme) -> bytes:
+    """What a printed page shows for an animation: its steps side by side if they fit on a page
+    (encode.print_columns), as a PNG; else nothing (b"": the page prints the last step)."""
+    if not steps:
+        return b""
+    columns = encode.print_columns(len(steps), *steps[0].shape[:2])
+    if columns is None:
+        return b""
+    return encode.png(encode.strip(steps, columns), reserved=t.colours())
 
 
 def _nth(frames: Iterator, n: Optional[int]):

@@ -27,7 +27,7 @@ WORDS = {
         "licence": "Licence", "cite": "Cite",
         "file": "File", "light": "Light", "dark": "Dark",
         "gif": "the animation (GIF)", "png": "the picture (PNG)", "last": "its last step (PNG)",
-        "json": "each step's numbers (JSON)",
+        "json": "each step's numbers (JSON)", "strip": "every step, for print (PNG)",
         "intro_commands": (
             "With the repository on your machine (`pip install -r requirements.txt -e .`, see "
             "[For instructors](../instructors.md#customise)), each command writes this figure in one format; "
@@ -54,7 +54,7 @@ WORDS = {
         "licence": "许可", "cite": "引用",
         "file": "文件", "light": "浅色", "dark": "深色",
         "gif": "动画（GIF）", "png": "图片（PNG）", "last": "最后一步（PNG）",
-        "json": "每一步的数值（JSON）",
+        "json": "每一步的数值（JSON）", "strip": "所有步骤，打印用（PNG）",
         "intro_commands": (
             "在本地装好仓库（`pip install -r requirements.txt -e .`，见[教师指南](../instructors.md#customise)）后，"
             "下面每条命令把这张图写成一种格式；加上 `--theme dark` 得到深色版。"),
@@ -111,9 +111,10 @@ def commands(entry) -> list[tuple[str, str]]:
     return rows
 
 
-def page(entry, lang: str, alt: str, uses: list, url: str = "") -> str:
+def page(entry, lang: str, alt: str, uses: list, url: str = "", published=None) -> str:
     """The Markdown of the figure's page in ``lang``; ``url``: its absolute address (for the
-    citation and the embed code; left out if empty)."""
+    citation and the embed code; left out if empty); ``published``: the names of the files the
+    site publishes (None: every output of the figure)."""
     w = WORDS[lang]
     name = entry.name
     description = w["description"].format(name=name, alt=alt)
@@ -137,7 +138,9 @@ def page(entry, lang: str, alt: str, uses: list, url: str = "") -> str:
     lines += ["", alt, "", "</div>", "", f"## {w['files']} {{#files}}", ""]
     lines += [f"| {w['file']} | {w['light']} | {w['dark']} |", "| --- | --- | --- |"]
     for fmt in entry.outputs():
-        key = {"gif": "gif", "png": "png", "json": "json", "last": "last"}[fmt]
+        if published is not None and entry.filename("light", fmt) not in published:
+            continue  # an animation whose steps do not fit on a printed page has no print strip
+        key = fmt
         cells = [f"[{entry.filename(theme, fmt)}]({entry.filename(theme, fmt)})" for theme in catalog.THEME_NAMES]
         lines.append(f"| {w[key]} | {cells[0]} | {cells[1]} |")
     lines += ["", f"## {w['commands']} {{#commands}}", "", w["intro_commands"], "",
@@ -160,15 +163,16 @@ def page(entry, lang: str, alt: str, uses: list, url: str = "") -> str:
     return "\n".join(lines)
 
 
-def pages(docs_dir: Path, lang: str, site_url: str = "") -> dict[str, str]:
-    """{``figures/NAME.md``: its Markdown} for every figure of the catalog, in ``lang``."""
+def pages(docs_dir: Path, lang: str, site_url: str = "", published=None) -> dict[str, str]:
+    """{``figures/NAME.md``: its Markdown} for every figure of the catalog, in ``lang``
+    (``published``: the names of the files the site publishes)."""
     uses = figure_uses(Path(docs_dir))
     alts = figure_alts(Path(docs_dir))
     made = {}
     for entry in catalog.CATALOG:
         alt = alts.get(entry.name) or fallback_alt(entry, lang)
         url = f"{site_url.rstrip('/')}/figures/{entry.name}/" if site_url else ""
-        made[f"figures/{entry.name}.md"] = page(entry, lang, alt, uses.get(entry.name, []), url)
+        made[f"figures/{entry.name}.md"] = page(entry, lang, alt, uses.get(entry.name, []), url, published)
     return made
 
 

@@ -189,7 +189,11 @@ def with_print_pictures(html: str) -> str:
         name = m.group("name")
         if not name.endswith(".gif"):
             return m.group(0)
-        last = name.removesuffix(".gif") + ".last.png"
+        # its steps side by side where they fit on a printed page (the engine's NAME.print.png),
+        # else its last step
+        last = name.removesuffix(".gif") + ".print.png"
+        if last not in sizes:
+            last = name.removesuffix(".gif") + ".last.png"
         head, _, tail = m.group("src").rpartition(name)
         alt = ALT.search(m.group("attrs"))
         width, height = sizes.get(last, (None, None))

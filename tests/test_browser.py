@@ -521,11 +521,30 @@ def last_step(path: Path):
         return np.asarray(gif.convert("RGB"))
 
 
+def printed_step(path: Path):
+    """What a printed page shows for the GIF ``path``: its steps side by side (NAME.print.png,
+    where they fit on a page), else its last step."""
+    from PIL import Image
+
+    strip = path.with_name(path.name.removesuffix(".gif") + ".print.png")
+    if not strip.exists():
+        return last_step(path)
+    with Image.open(strip) as image:
+        steps = np.asarray(image.convert("RGB"))
+    # the strip is every step of the GIF, side by side: its last picture is the GIF's last step
+    last = last_step(path)
+    assert any(np.array_equal(steps[r:r + last.shape[0], c:c + last.shape[1]], last)
+               for r in range(0, steps.shape[0] - last.shape[0] + 1, last.shape[0] + 8)
+               for c in range(0, steps.shape[1] - last.shape[1] + 1, last.shape[1] + 8)), path.name
+    return steps
+
+
 @pytest.mark.parametrize("how", ["untouched", "no-javascript", "taken-over"])
-def test_printing_shows_every_animation_as_its_last_step(browser, served, site, how):
-    """A printed page shows each animation complete, its last step, never the frame on screen:
-    a figure the reader never touched, a page without JavaScript, a figure the player took over
-    and left on its first step. No GIF is printed, and on screen no print picture was fetched."""
+def test_printing_shows_every_animation_as_its_steps_or_last_step(browser, served, site, how):
+    """A printed page shows each animation complete, never the frame on screen: its steps side by
+    side where they fit on a page, else its last step; for a figure the reader never touched, a
+    page without JavaScript, a figure the player took over and left on its first step. No GIF is
+    printed, and on screen no print picture was fetched."""
     visit = Visit(browser, f"{served}en/sliding-window/", java_script_enabled=how != "no-javascript")
     page = visit.page
     if how == "taken-over":
@@ -535,15 +554,18 @@ def test_printing_shows_every_animation_as_its_last_step(browser, served, site, 
     else:
         page.wait_for_timeout(2500)  # the GIFs on screen have moved on from their first frame
     if how != "no-javascript":  # (without JavaScript a browser loads every image at once, lazy or not)
-        assert not [r for r in visit.requests if r.endswith(".last.png")]
+        assert not [r for r in visit.requests if r.endswith((".last.png", ".print.png"))]
     printed = printed_pictures(page)
     html = site / "en" / "sliding-window" / "index.html"
     gifs = [(html.parent / src).resolve() for src in
             re.findall(r'<img [^>]*src="([^"#]+\.gif)#only-light"', html.read_text(encoding="utf-8"))]
     assert len(gifs) >= 9
+    strips = 0
     for path in gifs:
-        last = last_step(path)
+        last = printed_step(path)
+        strips += last.shape != last_step(path).shape
         assert any(p.shape == last.shape and np.array_equal(p, last) for p in printed), f"{path.name} not printed whole"
+    assert strips >= 2  # the chapter's small animations print every step
     assert len(printed) == len(gifs) + 1  # and the one still figure of the chapter; no GIF frame besides
     # a link of the text shows its address after it (data-print-href, extra.css), but a term's link to the
     # glossary does not; no navigation is printed

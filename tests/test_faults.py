@@ -249,8 +249,9 @@ def test_a_corrupt_entry_is_reported_rendered_again_and_replaced(good_cache, tmp
     published = dict(build.files([name]))
     assert {k: v for k, v in published.items() if k.endswith(".gif")} == {f"{name}.gif": good["light"],
                                                                             f"{name}.dark.gif": good["dark"]}
-    assert set(published) == {f"{name}.gif", f"{name}.dark.gif", f"{name}.steps.json", f"{name}.dark.steps.json",
-                              f"{name}.last.png", f"{name}.dark.last.png"}
+    assert set(published) - {f"{name}.print.png", f"{name}.dark.print.png"} == {
+        f"{name}.gif", f"{name}.dark.gif", f"{name}.steps.json", f"{name}.dark.steps.json", f"{name}.last.png",
+        f"{name}.dark.last.png"}
     assert capsys.readouterr().err == ""
     assert light.read_bytes() == good["light"] and dark.read_bytes() == good["dark"]
 
@@ -328,7 +329,7 @@ def test_a_full_disk_leaves_nothing_half_written(full_disk, tmp_path):
     r = run_cli(*big, "-o", str(full_disk / "up.gif"), env={"FIGURES_CACHE": str(tmp_path / "cache")})
     one_line(r, 1, str(full_disk / "up.gif"), "No space left on device")
     assert list(full_disk.iterdir()) == []
-    assert len(list((tmp_path / "cache").iterdir())) == 6  # cached all the same: the GIF, its steps, its last step, their records
+    assert len(list((tmp_path / "cache").iterdir())) == 8  # cached all the same: the GIF, its steps, its last step, its print strip, their records
     r = run_cli(*big, "-o", str(tmp_path / "up.gif"), env={"FIGURES_CACHE": str(full_disk / "cache")})
     one_line(r, 1, "No space left on device", "figure cache")
     assert temporary_files(full_disk / "cache") == []
@@ -468,7 +469,7 @@ def test_an_interrupted_copy_keeps_the_previous_file(tmp_path, monkeypatch):
     assert [p.name for p in files] == sorted(good)
     contents = [p.read_bytes() for p in files]
     assert contents[:2] == [good[p.name] for p in files[:2]]
-    assert contents[2:] == [b"previous"] * (len(files) - 2) and len(files) == 12  # 2 figures × 2 themes × GIF, steps, last
+    assert contents[2:] == [b"previous"] * (len(files) - 2) and len(files) == 16  # 2 figures × 2 themes × GIF, steps, last, print
 
 
 def test_jobs_are_capped_at_the_number_of_figures_to_render(tmp_path, monkeypatch):

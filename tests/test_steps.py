@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
-from PIL import Image
+from PIL import Image, ImageSequence
 
 from figures import build, catalog, draw, encode, experiments, render, theme
 
@@ -112,7 +112,7 @@ def test_the_output_box_is_where_the_output_cells_are():
     """Pointing at an output cell needs its place in the picture: the box's cells are the output
     grid's (drawn in the output's fill once computed; the last frame shows them all)."""
     entry = catalog.get("no-padding-strides")
-    gif, steps_json, _ = render.animation(entry.config(), "light")
+    gif, steps_json, *_ = render.animation(entry.config(), "light")
     data = json.loads(steps_json)
     left, top, w, h = data["output"]["box"]
     assert (data["output"]["rows"], data["output"]["cols"]) == (2, 2) and w == h == theme.CELL_PX
@@ -152,3 +152,31 @@ def test_the_print_picture_is_the_last_step(entry, published):
             last = np.asarray(gif.convert("RGB"))
         with Image.open(io.BytesIO(published[entry.filename(theme_name, "last")])) as png:
             assert png.format == "PNG" and np.array_equal(np.asarray(png.convert("RGB")), last)
+
+
+@pytest.mark.parametrize("entry", ANIMATIONS, ids=lambda e: e.name)
+def test_the_print_strip_is_every_step_where_they_fit_on_a_page(entry, published):
+    """NAME.print.png, what a printed page shows where an animation's steps fit on a page
+    (encode.print_columns), is every step of the GIF side by side, in order; where they do not
+    fit there is none (the page prints the last step)."""
+    for theme_name in catalog.THEME_NAMES:
+        data = json.loads(published[entry.filename(theme_name, "json")])
+        width, height = data["size"]
+        columns = encode.print_columns(len(data["steps"]), height, width)
+        strip = published.get(entry.filename(theme_name, "strip"))
+        if columns is None or len(data["steps"]) > encode.PRINT_MAX_STEPS:
+            assert strip is None, entry.name
+            continue
+        with Image.open(io.BytesIO(published[entry.filename(theme_name)])) as gif:
+            frames = [np.asarray(f.convert("RGB")) for f in ImageSequence.Iterator(gif)]
+        with Image.open(io.BytesIO(strip)) as png:
+            pixels = np.asarray(png.convert("RGB"))
+        for n, step in enumerate(data["steps"]):
+            r, c = divmod(n, columns)
+            y, x = r * (height + encode.STRIP_GAP), c * (width + encode.STRIP_GAP)
+            assert np.array_equal(pixels[y:y + height, x:x + width], frames[step["gif_frame"]]), (entry.name, n)
+        rows = -(-len(data["steps"]) // columns)
+        scale = min(1, encode.PRINT_WIDTH / pixels.shape[1])
+        assert scale >= encode.PRINT_MIN_SCALE and pixels.shape[0] * scale <= encode.PRINT_HEIGHT
+        assert pixels.shape[0] == rows * height + (rows - 1) * encode.STRIP_GAP
+    assert encode.print_columns(5, 310, 468) == 2 and encode.print_columns(10, 418, 612) is None
