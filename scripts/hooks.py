@@ -466,6 +466,19 @@ SEGMENT_BUG = re.compile(r"for\(let (\w)=(\w)\+1;\1<(\w)\.length;\1\+\+\)\3\.sli
 
 
 @event_priority(-50)  # after the search plugin wrote its index, before the offline plugin reads it
+def patch_assets(paths: list, fix, asset: str, what: str) -> None:
+    """Mend each of Material's built ``paths`` (an ``asset``) with ``fix`` (code → (code, places
+    changed)): exactly one place in each, or the build fails naming the file (Material changed)."""
+    if not paths:
+        raise PluginError(f"hooks.py: no {asset} in the built site to fix")
+    for path in paths:
+        fixed, count = fix(path.read_text(encoding="utf-8"))
+        if count != 1:
+            raise PluginError(f"hooks.py: {path.name}: {what} was found {count} times (expected once); "
+                              f"has Material changed it?")
+        path.write_text(fixed, encoding="utf-8")
+
+
 def on_post_build(config):
     site = Path(config.site_dir)
     index_file = site / "search" / "search_index.json"
@@ -488,23 +501,12 @@ def on_post_build(config):
         if not count:
             raise PluginError(f"hooks.py: {KATEX_CSS}: no font-display:block to make optional; has KaTeX changed?")
         katex_css.write_text(css, encoding="utf-8")
-    workers = sorted((site / "assets" / "javascripts" / "workers").glob("search.*.min.js"))
-    for worker in workers:
-        code = worker.read_text(encoding="utf-8")
-        fixed, count = SEGMENT_BUG.subn(lambda m: m.group(0).replace(f"{m.group(1)}<", f"{m.group(1)}<=", 1), code)
-        if count != 1:
-            raise PluginError(f"hooks.py: {worker.name}: the query segmentation this hook fixes was found "
-                              f"{count} times (expected once); has Material changed it?")
-        worker.write_text(fixed, encoding="utf-8")
-    if not workers:
-        raise PluginError("hooks.py: no search worker in the built site to fix")
-    bundles = sorted((site / "assets" / "javascripts").glob("bundle.*.min.js"))
-    for bundle in bundles:  # Material's script: no sitemap.xml fetched beside a page's hreflang alternates
-        code = bundle.read_text(encoding="utf-8")
-        fixed, count = re.subn(re.escape(ALTERNATES_QUERY), ALTERNATES_QUERY[:-2] + ':not([hreflang])")', code)
-        if count != 1:
-            raise PluginError(f"hooks.py: {bundle.name}: Material's query {ALTERNATES_QUERY} was found {count} times "
-                              f"(expected once); has Material changed how it reads a page's alternates?")
-        bundle.write_text(fixed, encoding="utf-8")
-    if not bundles:
-        raise PluginError("hooks.py: no Material bundle in the built site to fix")
+    def segmentation(code):
+        return SEGMENT_BUG.subn(lambda m: m.group(0).replace(f"{m.group(1)}<", f"{m.group(1)}<=", 1), code)
+
+    patch_assets(sorted((site / "assets" / "javascripts" / "workers").glob("search.*.min.js")), segmentation,
+                 "search worker", "the query segmentation this hook fixes")
+    # Material's script: no sitemap.xml fetched beside a page's hreflang alternates
+    patch_assets(sorted((site / "assets" / "javascripts").glob("bundle.*.min.js")),
+                 lambda code: re.subn(re.escape(ALTERNATES_QUERY), ALTERNATES_QUERY[:-2] + ':not([hreflang])")', code),
+                 "Material bundle", f"Material's query {ALTERNATES_QUERY}")
