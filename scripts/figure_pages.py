@@ -49,25 +49,25 @@ WORDS = {
     },
     "zh": {
         "title": "图 {name}",
-        "description": "图解卷积的图 {name}：{alt}",
+        "description": "《图解卷积》中的图 {name}：{alt}",
         "files": "文件", "commands": "重新生成", "used": "用在", "unused": "尚未用在任何章节",
         "licence": "许可", "cite": "引用",
         "file": "文件", "light": "浅色", "dark": "深色",
         "gif": "动画（GIF）", "png": "图片（PNG）", "last": "最后一步（PNG）",
         "json": "每一步的数值（JSON）", "strip": "所有步骤，打印用（PNG）",
         "intro_commands": (
-            "在本地装好仓库（`pip install -r requirements.txt -e .`，见[教师指南](../instructors.md#customise)）后，"
-            "下面每条命令把这张图写成一种格式；加上 `--theme dark` 得到深色版。"),
+            "把仓库下载到本机并安装（`pip install -r requirements.txt -e .`，见[教师指南](../instructors.md#customise)）后，"
+            "下面每条命令以一种格式生成这张图；加上 `--theme dark` 得到深色版。"),
         "fmt_site": "与网站上相同", "fmt_pdf": "PDF，每一步一页（`\\includegraphics[page=3]`、Beamer）",
-        "fmt_svg": "SVG，最后一步（文字仍是文字）", "fmt_steps": "每一步一个文件（PNG；也可 `--format svg` 或 `pdf`）",
-        "fmt_mp4": "视频，H.264（需要 video 扩展）", "fmt_webm": "视频，WebM（需要 video 扩展）",
+        "fmt_svg": "SVG，最后一步（文字保留为可选中的文本）", "fmt_steps": "每一步一个文件（PNG；也可 `--format svg` 或 `pdf`）",
+        "fmt_mp4": "视频，H.264（需要 video 可选依赖）", "fmt_webm": "视频，WebM（需要 video 可选依赖）",
         "fmt_svg_frame": "某一步的 SVG（`--frame N`，0 是第一步）",
         "licence_text": (
             "[CC BY 4.0](https://creativecommons.org/licenses/by/4.0/)：可以为任何目的（包括教学）复制、改编和分享，"
             "只需注明出处。署名示例：*图 {name}，出自《图解卷积》（Convolution Visualized），CC BY 4.0*，并附上本页地址。"),
         "classic": (
-            "这张图重画了 Dumoulin 和 Visin 指南（[2016](../references.md#dumoulin-2016)）中的一个动画，"
-            "请一并注明（见[教师指南](../instructors.md#licence)）。"),
+            "这张图重画自 Dumoulin 和 Visin 的指南（[2016](../references.md#dumoulin-2016)）中的一个动画，"
+            "请同时注明这份指南（见[教师指南](../instructors.md#licence)）。"),
         "cite_text": "这张图的 BibTeX 条目（引用整个网站见[教师指南](../instructors.md#cite)）：",
         "embed": "嵌入课程页面或学习平台：",
         "format": "格式", "command": "命令",

@@ -71,7 +71,7 @@ WORDS = {
         ),
         "light": "浅色", "dark": "深色", "paren": "（{}）", "config": "配置", "command": "命令",
         "used": "用在", "unused": "尚未用在任何页面",
-        "page": "单独页面", "page_what": "所有文件、生成 PDF、SVG、逐步图片和视频的命令、引用",
+        "page": "单独页面", "page_what": "所有文件，生成 PDF、SVG、逐步图片和视频的命令，以及引用条目",
         "conv": "卷积", "transposed": "转置卷积",
         "transposes": "转置卷积，把卷积 {conv}（{size}）的输出变回原来的尺寸",
         "trace": "沿一串卷积层逐层回溯一个输出格子",
@@ -114,7 +114,8 @@ for entry in catalog.CATALOG:
     lines += ["</div>", ""]
     lines.append(f"- **{WORDS['config']}**: {kind}, `{params}`, {size}")
     lines.append(f"- **{WORDS['command']}**: `{entry.command()}`")
-    lines.append(f"- **{WORDS['page']}**: [figures/{entry.name}/](figures/{entry.name}.md) ({WORDS['page_what']})")
+    lines.append(f"- **{WORDS['page']}**: [figures/{entry.name}/](figures/{entry.name}.md)"
+                 f"{WORDS['paren'].format(WORDS['page_what'])}")
     places = [f"[{title} · {section}]({page}#{anchor})" for page, title, section, anchor in uses.get(entry.name, [])]
     lines.append(f"- **{WORDS['used']}**: " + ("; ".join(places) if places else WORDS["unused"]))
     lines.append("")

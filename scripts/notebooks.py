@@ -54,11 +54,11 @@ WORDS = {
         "intro": "《图解卷积》“{title}”一章的全部代码，按小节排列，每个单元格下面是页面上给出的输出。"
                  "原文：<{url}>。请按顺序运行：后面的单元格要用到前面定义的变量。",
         "torch": "输出由 PyTorch {version} 得出（`pip install torch=={version}`）。",
-        "figures": "导入 `figures` 的单元格需要本站自己的包：在{repository}的克隆中运行 "
+        "figures": "导入 `figures` 的单元格需要本站自己的包：克隆{repository}后，在其目录中运行 "
                    "`pip install -r requirements.txt -e .`。",
         "repository": "本站仓库",
-        "licence": "代码以 [MIT 许可证](https://opensource.org/license/mit)发布，"
-                   "文字以 [CC BY 4.0](https://creativecommons.org/licenses/by/4.0/deed.zh-hans) 发布。",
+        "licence": "代码采用 [MIT 许可](https://opensource.org/license/mit)，"
+                   "文字采用 [CC BY 4.0](https://creativecommons.org/licenses/by/4.0/deed.zh-hans) 许可。",
     },
 }
 
