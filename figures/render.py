@@ -162,16 +162,23 @@ def step_runs(sc, t: themes.Theme) -> list[tuple[int, int]]:
     ``draw.library_defaults()``."""
     if isinstance(sc, scene.HeatScene):
         return [(0, 0)]
-    runs: list[list[int]] = []
-    before = None
+    return [(first, ms) for first, _, ms in _runs(sc, t)]
+
+
+def _runs(sc, t: themes.Theme) -> Iterator[tuple[int, object, int]]:
+    """(first scene frame, its pixels, duration in ms) of each run of identical frames, drawn
+    once, one frame in memory at a time."""
+    run = None
     with closing(drawn(sc, t)) as frames:
         for n, (pixels, frame) in enumerate(zip(frames, sc.frames)):
-            if before is not None and np.array_equal(before, pixels):
-                runs[-1][1] += frame.duration_ms
-            else:
-                runs.append([n, frame.duration_ms])
-            before = pixels
-    return [(first, ms) for first, ms in runs]
+            if run is not None and np.array_equal(run[1], pixels):
+                run[2] += frame.duration_ms
+                continue
+            if run is not None:
+                yield tuple(run)
+            run = [n, pixels, frame.duration_ms]
+    if run is not None:
+        yield tuple(run)
 
 
 def step_files(config, theme: str = "light", fmt: str = "png") -> list[bytes]:
@@ -185,17 +192,11 @@ def step_files(config, theme: str = "light", fmt: str = "png") -> list[bytes]:
     if full_colour or isinstance(sc, scene.HeatScene):
         return [_figure(config, theme, "png")["png"] if fmt == "png" else vector(sc, t, fmt, still=True)]
     with draw.library_defaults():
-        numbers = [first for first, _ in step_runs(sc, t)]
-        if fmt != "png":
-            with closing(draw.posed(sc, t, numbers)) as figures:
-                save = export.pdf if fmt == "pdf" else None
-                return [save([fig]) if save else export.svg(fig) for fig in figures]
-        wanted, made = set(numbers), []
-        with closing(drawn(sc, t)) as frames:
-            for n, pixels in enumerate(frames):
-                if n in wanted:
-                    made.append(encode.png(pixels, reserved=t.colours()))
-        return made
+        if fmt == "png":  # one drawing: each run of identical frames is one step
+            return [encode.png(pixels, reserved=t.colours()) for _, pixels, _ in _runs(sc, t)]
+        numbers = [first for first, _ in step_runs(sc, t)]  # the steps, then each drawn as vectors
+        with closing(draw.posed(sc, t, numbers)) as figures:
+            return [export.pdf([fig]) if fmt == "pdf" else export.svg(fig) for fig in figures]
 
 
 def drawn(sc, t: themes.Theme, geometry: Optional[dict] = None) -> Iterator:
