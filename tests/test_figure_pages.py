@@ -102,9 +102,20 @@ def test_a_figure_page_inside_an_iframe(browser, served, tmp_path):
         v.context.close()
 
 
+CONTRAST = """(el) => {
+  const rgb = (c) => c.match(/[\\d.]+/g).slice(0, 3).map(Number);
+  const lum = ([r, g, b]) => [r, g, b].map((v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; })
+    .reduce((s, v, i) => s + v * [0.2126, 0.7152, 0.0722][i], 0);
+  const fg = lum(rgb(getComputedStyle(el).color));
+  const bg = lum(rgb(getComputedStyle(el.closest("dialog")).backgroundColor));
+  return (Math.max(fg, bg) + 0.05) / (Math.min(fg, bg) + 0.05);
+}"""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("lang", LANGS)
-def test_an_enlarged_figure_links_to_its_page(browser, served, lang):
-    v = Visit(browser, f"{served}{lang}/pooling/")
+def test_an_enlarged_figure_links_to_its_page(browser, served, lang, scheme):
+    v = Visit(browser, f"{served}{lang}/pooling/", color_scheme=scheme)
     try:
         v.page.locator(".player__enlarge").first.click()
         link = v.page.locator("dialog .player__page")
@@ -113,6 +124,7 @@ def test_an_enlarged_figure_links_to_its_page(browser, served, lang):
         assert re.fullmatch(rf"{re.escape(served)}{lang}/figures/[a-z-]+/", href), href
         assert link.inner_text() == {"en": "The figure's page: its files, PDF, SVG, video and citation",
                                      "zh": "这张图的单独页面：文件、PDF、SVG、视频与引用"}[lang]
+        assert link.evaluate(CONTRAST) >= 4.5, "the link reads on the dialog (WCAG AA)"
         response = v.page.request.get(href)
         assert response.status == 200
     finally:
