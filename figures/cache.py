@@ -27,8 +27,8 @@ from typing import Optional
 
 from .config import Config
 
-ENGINE_MODULES = ("arith", "config", "experiments", "growing", "scene", "panels", "draw", "theme", "encode", "export", "render",
-                  "steps")
+ENGINE_MODULES = ("arith", "config", "experiments", "growing", "scene", "panels", "blocks", "draw", "theme", "encode",
+                  "export", "render", "steps")
 LIBRARIES = ("torch", "matplotlib", "pillow", "numpy")
 DEFAULT = Path(".cache/figures")
 RECORD = ".sha256"

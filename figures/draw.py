@@ -569,13 +569,16 @@ def render_panels(scene, theme: th.Theme) -> Iterator[np.ndarray]:
 def posed(scene, theme: th.Theme, frames: Optional[Sequence[int]] = None) -> Iterator[Figure]:
     """For vector output: the figure of ``scene``, every artist set to each of its frames in turn
     (all of them, or those numbered in ``frames``), to be saved whole (nothing is blitted)."""
+    from .blocks import BlockScene
     from .panels import PanelScene
     from .scene import HeatScene, StackScene
 
     if isinstance(scene, HeatScene):
         yield heat_figure(scene, theme)[0]
         return
-    if isinstance(scene, PanelScene):
+    if isinstance(scene, BlockScene):
+        renderer = BlockRenderer(scene, theme)
+    elif isinstance(scene, PanelScene):
         renderer = PanelRenderer(scene, theme)
     elif isinstance(scene, StackScene):
         renderer = StackRenderer(scene, theme)
@@ -596,3 +599,181 @@ def posed(scene, theme: th.Theme, frames: Optional[Sequence[int]] = None) -> Ite
             yield fig
     finally:
         fig.clear()
+
+
+# --- blocks: C×H×W tensors in an oblique projection (figures.blocks) -------------------------
+
+DEPTH_X, DEPTH_Y = 0.5, 0.62  # one row of a plate, going back: this far left (cells) and down
+PLATE_GAP = 0.55  # cells between two channels' plates
+INDEX_W = 0.55  # cells left of a block for its channels' numbers
+
+
+def block_size(shape: tuple[int, int, int]) -> tuple[float, float]:
+    """(height, width) in cells of a C×H×W block as drawn."""
+    c, h, w = shape
+    return c * h * DEPTH_Y + (c - 1) * PLATE_GAP, w + h * DEPTH_X
+
+
+class BlockRenderer:
+    """Draws a ``blocks.BlockScene``: each tensor a stack of plates (one per channel, an H×W
+    grid seen obliquely from above), the plates joined into a box by its edges; a kernel's
+    footprint outlined on every plate it spans and joined into a block; the cells computed
+    outlined in the current-cell colour. The artists are made once; a frame sets them."""
+
+    def __init__(self, scene, theme: th.Theme):
+        from matplotlib.patches import Polygon
+
+        from .blocks import Block
+
+        self._polygon = Polygon
+        self.scene, self.theme = scene, theme
+        layout = []  # per row: ([(item, x)], row width, tallest)
+        for row in scene.rows:
+            x, placed, tallest = 0.0, [], 0.0
+            for n, item in enumerate(row):
+                if isinstance(item, Block):
+                    if n and isinstance(row[n - 1], Block):
+                        x += GAP
+                    x += INDEX_W
+                    height, width = block_size(item.shape)
+                    placed.append((item, x))
+                    x += max(width, _text_cells(item.label) * 0.9)
+                    tallest = max(tallest, height)
+                else:
+                    placed.append((item, x))
+                    x += OPERATOR_W
+            layout.append((placed, x, tallest))
+        widest = max(w for _, w, _ in layout)
+        width = max(widest, _text_cells(*scene.notes)) + 2 * MARGIN
+        height = MARGIN * 0.5
+        for (_, _, tallest), note in zip(layout, scene.notes):
+            height += LABEL_ROWS + tallest + (NOTE_ROWS if note else 0.3)
+        height += MARGIN * 0.5
+        self.fig, self.canvas, ax, _ = _canvas(width, height, theme)
+        self.ax = ax
+        self.blocks = []
+        y = MARGIN * 0.5
+        for (placed, row_width, tallest), note in zip(layout, scene.notes):
+            top = y + LABEL_ROWS
+            shift = (width - row_width) / 2
+            for item, x in placed:
+                x += shift
+                if not isinstance(item, Block):
+                    ax.text(x + OPERATOR_W / 2, top + tallest / 2, item, ha="center", va="center",
+                            color=theme.text, fontsize=th.LABEL_PT * 1.3, family=th.FONT)
+                    continue
+                h, _ = block_size(item.shape)
+                self.blocks.append(self._block(item, x, top + (tallest - h) / 2))
+            if note:
+                ax.text(width / 2, top + tallest + 0.6, note, ha="center", va="center", color=theme.text,
+                        fontsize=th.LABEL_PT, family=th.FONT)
+            y = top + tallest + (NOTE_ROWS if note else 0.3)
+
+    def _block(self, block, x0: float, y0: float) -> dict:
+        t, ax = self.theme, self.ax
+        c_n, h, w = block.shape
+        size = min(th.NUMBER_PT, _number_size_of(block.values))
+        pitch = h * DEPTH_Y + PLATE_GAP
+
+        def point(c: int, r: float, q: float) -> tuple[float, float]:
+            return x0 + (h - r) * DEPTH_X + q, y0 + c * pitch + r * DEPTH_Y
+
+        label = ax.text(x0, y0 - 0.45, block.label, ha="left", va="baseline", color=t.label[block.role],
+                        fontsize=th.LABEL_PT, fontweight="bold", family=th.FONT)
+        # the box's edges, behind the plates: seen between them, they join the plates into a block
+        corners = [(0, 0), (0, w), (h, w), (h, 0)]
+        ax.add_collection(LineCollection([(point(0, r, q), point(c_n - 1, r, q)) for r, q in corners],
+                                         colors=t.line, linewidths=th.LINE_LW * 1.5, zorder=0.5))
+        cells, texts = {}, {}
+        for c in range(c_n):
+            ax.text(point(c, h / 2, 0)[0] - 0.25, point(c, h / 2, 0)[1], str(c), ha="right", va="center",
+                    color=t.label[block.role], fontsize=th.NUMBER_PT, family=th.FONT)
+            for r in range(h):
+                for q in range(w):
+                    fill = self._fill(block, (c, r, q))
+                    cells[c, r, q] = _add(ax, self._polygon(
+                        [point(c, r, q), point(c, r, q + 1), point(c, r + 1, q + 1), point(c, r + 1, q)],
+                        closed=True, facecolor=fill, edgecolor=t.line, linewidth=th.LINE_LW, zorder=1))
+                    if block.numbers:
+                        cx, cy = point(c, r + 0.5, q + 0.5)
+                        texts[c, r, q] = ax.text(cx, cy + 0.03, fmt(block.values[c][r][q]), ha="center",
+                                                 va="center", fontsize=size, family=th.FONT, zorder=6,
+                                                 color=t.digit(block.role, fill))
+        footprint = [_add(ax, self._polygon([(0, 0)] * 4, closed=True, fill=False, edgecolor=t.strong["kernel"],
+                                            linewidth=th.FOOTPRINT_LW, zorder=4, visible=False)) for _ in range(c_n)]
+        joins = ax.add_collection(LineCollection([], colors=t.strong["kernel"], linewidths=th.FOOTPRINT_LW,
+                                                 zorder=0.6, visible=False))
+        current = [_add(ax, self._polygon([(0, 0)] * 4, closed=True, fill=False, edgecolor=t.strong["current"],
+                                          linewidth=th.CURRENT_LW, zorder=5, visible=False))
+                   for _ in range(c_n * h * w)]
+        return {"block": block, "point": point, "label": label, "cells": cells, "texts": texts,
+                "footprint": footprint, "joins": joins, "current": current}
+
+    def _fill(self, block, cell) -> str:
+        if block.tint:
+            c, r, q = cell
+            return self.theme.tints[block.tint[c][r][q]]
+        return self.theme.fill[block.role]
+
+    def pose(self, frame) -> None:
+        """Set every artist to ``frame``."""
+        t = self.theme
+        for drawn, state in zip(self.blocks, frame.states):
+            block, point = drawn["block"], drawn["point"]
+            values = state.values if state.values is not None else block.values
+            drawn["label"].set_text(state.label or block.label)
+            shown = None if state.shown is None else set(state.shown)
+            for cell, patch in drawn["cells"].items():
+                visible = shown is None or cell in shown
+                fill = self._fill(block, cell) if visible else t.fill["empty"]
+                patch.set_facecolor(fill)
+                if cell in drawn["texts"]:
+                    c, r, q = cell
+                    text = drawn["texts"][cell]
+                    text.set_text(fmt(values[c][r][q]) if visible else "")
+                    text.set_color(t.digit(block.role, fill))
+            by_channel: dict = {}
+            for c, r, q in state.footprint:
+                by_channel.setdefault(c, []).append((r, q))
+            for c, outline in enumerate(drawn["footprint"]):
+                outline.set_visible(c in by_channel)
+                if c in by_channel:
+                    rs = [r for r, _ in by_channel[c]]
+                    qs = [q for _, q in by_channel[c]]
+                    r0, r1, q0, q1 = min(rs), max(rs) + 1, min(qs), max(qs) + 1
+                    outline.set_xy([point(c, r0, q0), point(c, r0, q1), point(c, r1, q1), point(c, r1, q0)])
+            joins = drawn["joins"]
+            joins.set_visible(len(by_channel) > 1)
+            if len(by_channel) > 1:
+                first, last = min(by_channel), max(by_channel)
+                rs = [r for r, _ in by_channel[first]]
+                qs = [q for _, q in by_channel[first]]
+                r0, r1, q0, q1 = min(rs), max(rs) + 1, min(qs), max(qs) + 1
+                joins.set_segments([(point(first, r, q), point(last, r, q))
+                                    for r, q in ((r0, q0), (r0, q1), (r1, q1), (r1, q0))])
+            for n, outline in enumerate(drawn["current"]):
+                outline.set_visible(n < len(state.current))
+                if n < len(state.current):
+                    c, r, q = state.current[n]
+                    outline.set_xy([point(c, r, q), point(c, r, q + 1), point(c, r + 1, q + 1), point(c, r + 1, q)])
+
+    def draw(self, frame) -> np.ndarray:
+        self.pose(frame)
+        self.canvas.draw()
+        return np.asarray(self.canvas.buffer_rgba())[:, :, :3].copy()
+
+
+def _number_size_of(values) -> float:
+    """The digits' size for a block: every number inside 86% of a cell's width."""
+    widest = max(len(fmt(v)) for plate in values for row in plate for v in row)
+    room_pt = 0.86 * th.CELL_PX * 72 / th.DPI
+    return min(th.NUMBER_PT, room_pt / (0.64 * widest))
+
+
+def render_blocks(scene, theme: th.Theme) -> Iterator[np.ndarray]:
+    renderer = BlockRenderer(scene, theme)
+    try:
+        for frame in scene.frames:
+            yield renderer.draw(frame)
+    finally:
+        renderer.fig.clear()

@@ -537,3 +537,170 @@ def record_two_sizes(sizes: Sequence[int] = (7, 8), kernel: int = 3, stride: int
     if len({tuple(r.output.shape) for r in records}) != 1:
         raise AssertionError(f"sizes={tuple(sizes)}: the outputs differ in size")
     return records
+
+
+# --- tensors as blocks: channels, groups, pixel shuffle (drawn by figures.blocks) ------------
+
+Cell3 = tuple[int, int, int]  # (channel, row, column)
+
+
+@dataclass(frozen=True)
+class BlockWindow:
+    """One output cell (channel, row, column) and the input cells it read, in the weight's
+    order (input channel of its group, then kernel row, then kernel column), with their values
+    and the weights they were multiplied by."""
+
+    out: Cell3
+    cells: tuple[Cell3, ...]
+    values: tuple[float, ...]
+    weights: tuple[float, ...]
+    bias: float = 0.0
+
+
+@dataclass(frozen=True)
+class GroupedRecord:
+    """``F.conv2d(x, weight, bias, groups=groups)`` on one (C_in, H, W) input, window by window."""
+
+    input: torch.Tensor  # (C_in, H, W)
+    weight: torch.Tensor  # (C_out, C_in / groups, kH, kW)
+    bias: Optional[torch.Tensor]  # (C_out,) or None
+    groups: int
+    windows: tuple[BlockWindow, ...]  # output channel by output channel, each in reading order
+    output: torch.Tensor  # (C_out, H_out, W_out)
+
+
+def record_grouped(x: torch.Tensor, weight: torch.Tensor, groups: int = 1,
+                   bias: Optional[torch.Tensor] = None) -> GroupedRecord:
+    """Record a (grouped) convolution of a C×H×W tensor: which input cells of which channels
+    every output cell read (by ``F.unfold`` of the cells' own indices), and its value, checked
+    against ``F.conv2d(..., groups=groups)``."""
+    c_in, h, w = x.shape
+    c_out, per_group, kh, kw = weight.shape
+    if c_in % groups or c_out % groups or per_group != c_in // groups:
+        raise ValueError(f"groups={groups}: does not fit {c_in} input and {c_out} output channels "
+                         f"with a weight of {per_group} input channels")
+    index = torch.arange(c_in * h * w, dtype=torch.float64).reshape(1, c_in, h, w)
+    cols_index = F.unfold(index, (kh, kw))[0]  # (C_in·kH·kW, L): input channel, then the window
+    cols_value = F.unfold(x[None], (kh, kw))[0]
+    oh, ow = h - kh + 1, w - kw + 1
+    out_per_group = c_out // groups
+    windows, values = [], []
+    for o in range(c_out):
+        g = o // out_per_group
+        rows = slice(g * per_group * kh * kw, (g + 1) * per_group * kh * kw)  # this group's channels only
+        weights = tuple(weight[o].reshape(-1).tolist())
+        b = float(bias[o]) if bias is not None else 0.0
+        for n in range(oh * ow):
+            cells = tuple(_cell3(int(v), h, w) for v in cols_index[rows, n].tolist())
+            vals = tuple(cols_value[rows, n].tolist())
+            windows.append(BlockWindow((o, *divmod(n, ow)), cells, vals, weights, b))
+            values.append(sum(v * k for v, k in zip(vals, weights)) + b)
+    output = torch.tensor(values, dtype=torch.float64).reshape(c_out, oh, ow)
+    expected = F.conv2d(x[None], weight, bias, groups=groups)[0]
+    if not torch.allclose(output, expected):
+        raise AssertionError("the recorded windows do not reproduce torch.nn.functional.conv2d with groups")
+    return GroupedRecord(x, weight, bias, groups, tuple(windows), expected)
+
+
+def _cell3(index: int, h: int, w: int) -> Cell3:
+    c, rest = divmod(index, h * w)
+    return (c, *divmod(rest, w))
+
+
+def _small_ints(gen: torch.Generator, x_shape, w_shape) -> tuple[torch.Tensor, torch.Tensor]:
+    """Digits 0–9 for an input and −1, 0, 1 for a weight (as ``make_values("random")``)."""
+    x = torch.randint(0, 10, x_shape, generator=gen).to(torch.float64)
+    w = torch.randint(-1, 2, w_shape, generator=gen).to(torch.float64)
+    return x, w
+
+
+def record_channels_3d(c_in: int = 3, c_out: int = 2, size: int = 4, kernel: int = 3, seed: int = 1,
+                       bias: Sequence[float] = (1.0, -1.0)) -> GroupedRecord:
+    """``nn.Conv2d(3, 2, 3)`` on a 3×4×4 input. The same generator as ``record_channels``: the
+    first output channel's kernel and bias are the ``channel-sum`` figure's, and so is its map."""
+    gen = torch.Generator().manual_seed(seed)
+    x, w = _small_ints(gen, (c_in, size, size), (c_out, c_in, kernel, kernel))
+    b = torch.tensor(bias[:c_out], dtype=torch.float64)
+    record = record_grouped(x, w, 1, b)
+    layer = torch.nn.Conv2d(c_in, c_out, kernel, dtype=torch.float64)
+    with torch.no_grad():
+        layer.weight.copy_(w)
+        layer.bias.copy_(b)
+        if not torch.equal(layer(x[None])[0], record.output):
+            raise AssertionError("the recorded convolution is not nn.Conv2d's")
+    return record
+
+
+def record_groups_3d(channels: int = 4, groups: int = 2, size: int = 3, kernel: int = 2,
+                     seed: int = 3) -> GroupedRecord:
+    """``nn.Conv2d(4, 4, 2, groups=2, bias=False)`` on a 4×3×3 input; checked: the layer is two
+    separate convolutions, one per half of the channels."""
+    gen = torch.Generator().manual_seed(seed)
+    x, w = _small_ints(gen, (channels, size, size), (channels, channels // groups, kernel, kernel))
+    record = record_grouped(x, w, groups)
+    half = channels // groups
+    parts = [F.conv2d(x[None, g * half:(g + 1) * half], w[g * half:(g + 1) * half])[0] for g in range(groups)]
+    if not torch.equal(torch.cat(parts), record.output):
+        raise AssertionError("the grouped convolution is not its groups side by side")
+    return record
+
+
+@dataclass(frozen=True)
+class SeparableRecord:
+    """A depthwise-separable block: a depthwise convolution (groups = C_in), then a pointwise 1×1."""
+
+    depthwise: GroupedRecord
+    pointwise: GroupedRecord
+
+
+def record_separable(c_in: int = 3, c_out: int = 2, size: int = 3, kernel: int = 2,
+                     seed: int = 4) -> SeparableRecord:
+    """``Conv2d(3, 3, 2, groups=3)`` then ``Conv2d(3, 2, 1)`` (no biases) on a 3×3×3 input;
+    checked against the two layers in an ``nn.Sequential``."""
+    gen = torch.Generator().manual_seed(seed)
+    x, w_dw = _small_ints(gen, (c_in, size, size), (c_in, 1, kernel, kernel))
+    w_pw = torch.randint(-1, 2, (c_out, c_in, 1, 1), generator=gen).to(torch.float64)
+    depthwise = record_grouped(x, w_dw, c_in)
+    pointwise = record_grouped(depthwise.output, w_pw, 1)
+    block = torch.nn.Sequential(torch.nn.Conv2d(c_in, c_in, kernel, groups=c_in, bias=False, dtype=torch.float64),
+                                torch.nn.Conv2d(c_in, c_out, 1, bias=False, dtype=torch.float64))
+    with torch.no_grad():
+        block[0].weight.copy_(w_dw)
+        block[1].weight.copy_(w_pw)
+        if not torch.equal(block(x[None])[0], pointwise.output):
+            raise AssertionError("the two recorded convolutions are not the depthwise-separable block")
+    return SeparableRecord(depthwise, pointwise)
+
+
+@dataclass(frozen=True)
+class ShuffleRecord:
+    """``F.pixel_shuffle(x, r)``: for every output cell, the input cell it came from."""
+
+    input: torch.Tensor  # (C·r², H, W)
+    factor: int
+    sources: dict  # output cell (channel, row, column) → input cell
+    output: torch.Tensor  # (C, H·r, W·r)
+
+
+def record_pixel_shuffle(channels: int = 1, factor: int = 2, size: int = 2) -> ShuffleRecord:
+    """Input 1, 2, … in memory order, shape (C·r², H, W). The source of every output cell is read
+    off ``F.pixel_shuffle`` applied to the cells' own indices, and checked against the documented
+    rule: input channel c·r² + i·r + j, cell (h, w) lands in output channel c at (h·r + i, w·r + j)."""
+    r = factor
+    c_in = channels * r * r
+    x = torch.arange(1, c_in * size * size + 1, dtype=torch.float64).reshape(c_in, size, size)
+    index = torch.arange(c_in * size * size, dtype=torch.float64).reshape(1, c_in, size, size)
+    moved = F.pixel_shuffle(index, r)[0]
+    sources = {}
+    for c in range(channels):
+        for row in range(size * r):
+            for col in range(size * r):
+                source = _cell3(int(moved[c, row, col]), size, size)
+                (h, i), (w, j) = divmod(row, r), divmod(col, r)
+                if source != (c * r * r + i * r + j, h, w):
+                    raise AssertionError("pixel_shuffle does not move the cells as documented")
+                sources[c, row, col] = source
+    output = F.pixel_shuffle(x[None], r)[0]
+    if any(output[o].item() != x[s].item() for o, s in sources.items()):
+        raise AssertionError("the recorded sources do not reproduce torch.nn.functional.pixel_shuffle")
+    return ShuffleRecord(x, r, sources, output)

@@ -15,7 +15,7 @@ from PIL import Image
 
 import numpy as np
 
-from . import draw, encode, experiments, export, growing, panels, scene, steps
+from . import blocks, draw, encode, experiments, export, growing, panels, scene, steps
 from . import theme as themes
 from .config import Config, ErfConfig, PanelConfig, TraceConfig
 
@@ -34,6 +34,11 @@ PANELS = {  # panel figure → its experiment and scene builder
     "overlap-counts": lambda: panels.overlap_scene(growing.record_overlap()),
     "checkerboard-constant": lambda: panels.constant_scene(growing.record_constant()),
     "encoder-decoder": lambda: panels.encoder_decoder_scene(growing.record_encoder_decoder()),
+    # tensors drawn as C×H×W blocks (figures.blocks)
+    "channels-3d": lambda: blocks.channels_scene(experiments.record_channels_3d()),
+    "groups-3d": lambda: blocks.groups_scene(experiments.record_groups_3d()),
+    "depthwise-separable-3d": lambda: blocks.separable_scene(experiments.record_separable()),
+    "pixel-shuffle-3d": lambda: blocks.pixel_shuffle_scene(experiments.record_pixel_shuffle()),
 }
 
 # json: the step data of an animation (figures.steps); last: its last step as a PNG; strip: its
@@ -204,6 +209,8 @@ def drawn(sc, t: themes.Theme, geometry: Optional[dict] = None) -> Iterator:
     anti-aliased; the encoder maps them to the theme's palette). Call within
     ``draw.library_defaults()``; ``geometry``, if given, receives where a grid figure puts its
     output cells."""
+    if isinstance(sc, blocks.BlockScene):
+        return draw.render_blocks(sc, t)
     if isinstance(sc, panels.PanelScene):
         return draw.render_panels(sc, t)
     if isinstance(sc, scene.StackScene):

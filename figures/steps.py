@@ -11,7 +11,10 @@ last), how long it shows, and what it computed, with the values torch produced:
   padding is −∞ to torch and is left out; an average pooling counts it as 0);
 - a receptive-field trace: the map reached so far and the rows and columns traced on it;
 - a panel figure: the cells this step computes (the panels' current cells), each with its
-  panel's symbol and value.
+  panel's symbol and value;
+- a figure of blocks (C×H×W tensors): the same, a cell named by (channel, row, column), and what
+  the step read: the block's symbol, its channels, the rows and columns on them, and the kernel
+  applied (its symbol, as the figure labels it) if any.
 
 Plain data (no torch, no matplotlib): the scenes already hold torch's numbers. A player prints
 them in the page's language; it never computes them.
@@ -92,6 +95,31 @@ def _panel_steps(scene) -> list[dict]:
     return steps
 
 
+def _block_steps(scene) -> list[dict]:
+    steps = []
+    for frame in scene.frames:
+        cells, reads = [], None
+        for block, state in zip(scene.blocks, frame.states):
+            label = (state.label or block.label).split()[0]
+            values = state.values if state.values is not None else block.values
+            if state.footprint and reads is None:
+                foot = state.footprint
+                reads = {"label": label, "channels": sorted({c for c, _, _ in foot}),
+                         "rows": [min(r for _, r, _ in foot), max(r for _, r, _ in foot)],
+                         "cols": [min(q for _, _, q in foot), max(q for _, _, q in foot)], "cells": len(foot)}
+            for c, r, q in state.current:
+                cells.append({"label": label, "cell": [c, r, q], "value": _number(values[c][r][q])})
+        step = {"ms": frame.duration_ms, "cells": cells}
+        if reads is not None:
+            kernels = [(state.label or block.label).split()[0] for block, state in zip(scene.blocks, frame.states)
+                       if block.role == "kernel" and state.values is not None]
+            if kernels:  # the kernel this step applied
+                reads["kernel"] = kernels[0]
+            step["reads"] = reads
+        steps.append(step)
+    return steps
+
+
 def step_data(scene, kind: str, gif_frames: Sequence[int], size: Sequence[int],
               output_box: Optional[Sequence[float]] = None) -> dict:
     """The step data of ``scene`` (a figure of ``kind``), its steps shown completely by the GIF
@@ -102,6 +130,8 @@ def step_data(scene, kind: str, gif_frames: Sequence[int], size: Sequence[int],
         steps = _trace_steps(scene)
     elif isinstance(scene, Scene):
         steps = _grid_steps(scene, kind)
+    elif hasattr(scene, "blocks"):  # a figure of blocks (figures.blocks)
+        steps = _block_steps(scene)
     else:  # a panel figure
         steps = _panel_steps(scene)
     if len(gif_frames) != len(steps):

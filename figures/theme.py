@@ -80,6 +80,9 @@ def readable(colour: str, *behind: str, ratio: float = TEXT_CONTRAST) -> str:
 SHADE_RANGE = (0.08, 0.58)  # how much of a role's colour tints a cell shaded by its value, least to most
 
 
+TINTS = 4  # shades of the input's colour for cells told apart by their channel (pixel shuffle)
+
+
 def shade(value: float, lo: float, hi: float) -> float:
     """The amount of its role's colour in a cell shaded by ``value`` between ``lo`` and ``hi``."""
     return SHADE_RANGE[0] + (SHADE_RANGE[1] - SHADE_RANGE[0]) * (value - lo) / ((hi - lo) or 1)
@@ -102,6 +105,7 @@ class Theme:
     strong: dict  # role → outlines and marks
     hatch: dict  # role → hatch colour
     label: dict  # role → a label's text: the role's colour, readable on the background
+    tints: tuple = ()  # TINTS shades of the input's colour, lightest first: cells told apart by their channel
 
     def digit(self, role: str, fill: str) -> str:
         """The colour of a digit in a cell of ``role`` filled with ``fill``: muted in padding and
@@ -116,7 +120,8 @@ class Theme:
     def colours(self) -> list[str]:
         """Every exact colour the theme uses (for the encoder's palette)."""
         return sorted({self.background, self.text, self.muted, self.line, *self.fill.values(),
-                       *self.strong.values(), *self.hatch.values(), *self.label.values(), *EXTREMES})
+                       *self.strong.values(), *self.hatch.values(), *self.label.values(), *self.tints,
+                       *EXTREMES})
 
 
 def _theme(name: str, background: str, text: str, muted: str, line: str, tint: float) -> Theme:
@@ -135,7 +140,8 @@ def _theme(name: str, background: str, text: str, muted: str, line: str, tint: f
     hatch = {"pad": mix(GREY, background, 0.75), "zero": mix(PURPLE, background, 0.9)}
     label = {role: readable(colour, background) for role, colour in strong.items()}
     muted = readable(muted, *(fill[role] for role in HATCH))  # on the halo of its cell's fill
-    return Theme(name, background, text, muted, line, fill, strong, hatch, label)
+    tints = tuple(mix(strong["input"], background, shade(n, 0, TINTS - 1)) for n in range(TINTS))
+    return Theme(name, background, text, muted, line, fill, strong, hatch, label, tints)
 
 
 LIGHT = _theme("light", "#FFFFFF", "#1A1A1A", "#5F5F5F", "#4D4D4D", 0.28)

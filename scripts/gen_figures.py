@@ -57,6 +57,10 @@ WORDS = {
         "overlap": "overlap counts of stride-2 transposed convolutions, 1D and 2D, one and two layers",
         "constant": "untrained upsampling stacks on a constant input: checkerboard artifacts",
         "encoder-decoder": "a photograph down and up again, with a skip connection",
+        "blocks": "a convolution of C×H×W blocks: each output channel's kernel spans every input channel",
+        "groups": "a grouped convolution of C×H×W blocks: each output channel reads only its group's channels",
+        "separable": "a depthwise-separable block: each channel filtered on its own, then a 1×1 convolution mixes them",
+        "pixel-shuffle": "pixel shuffle: the C·r² channels interleaved into an r-times larger map",
         "alt": "Figure {name}: {kind}, {params}, {size}",
     },
     "zh": {
@@ -88,6 +92,10 @@ WORDS = {
         "overlap": "步幅为 2 的转置卷积的重叠次数：一维和二维，一层和两层",
         "constant": "未训练的上采样网络在常数输入上的输出：棋盘伪影",
         "encoder-decoder": "一张照片先缩小再放大，带跳跃连接",
+        "blocks": "画成 C×H×W 立体块的卷积：每个输出通道的卷积核贯穿全部输入通道",
+        "groups": "画成立体块的分组卷积：每个输出通道只读取本组的输入通道",
+        "separable": "深度可分离卷积：先逐通道各自滤波，再用 1×1 卷积把通道混合起来",
+        "pixel-shuffle": "亚像素卷积中的像素重排：C·r² 个通道交错排进放大 r 倍的特征图",
         "alt": "图 {name}：{kind}，{params}，{size}",
     },
 }[LANG]

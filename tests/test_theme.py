@@ -47,3 +47,15 @@ def test_the_hatches_stay_visible_patterns():
     for t in (th.LIGHT, th.DARK):
         for role in th.HATCH:
             assert th.contrast(t.hatch[role], t.fill[role]) >= 1.3, (t.name, role)
+
+
+@pytest.mark.parametrize("t", [th.LIGHT, th.DARK], ids=lambda t: t.name)
+def test_channel_tints_are_distinct_readable_and_in_the_palette(t):
+    """The pixel shuffle's cells keep their channel's tint: distinct shades, every digit readable
+    on each, each an exact colour of the GIF palette."""
+    assert len(set(t.tints)) == len(t.tints) == th.TINTS
+    for fill in t.tints:
+        assert th.contrast(t.digit("input", fill), fill) >= AA, fill
+        assert fill in t.colours()
+    lum = [th.luminance(c) for c in t.tints]
+    assert lum == sorted(lum, reverse=t.name == "light")  # from faint to strong

@@ -32,8 +32,10 @@ function fmt(value) {
 function caption(data, step) {
   if (data.kind === "trace") return step.label ? T.trace(step.label, step.rows, step.cols, step.cells) : "";
   if (data.kind === "panels") {
-    const cells = step.cells.map((c) => `${c.label}[${c.cell[0]},${c.cell[1]}] = ${fmt(c.value)}`);
-    return cells.length ? cells.join("; ") : T.panel(data.steps.indexOf(step) + 1, data.steps.length);
+    // a cell of a panel is [row, column]; of a block (a C×H×W tensor), [channel, row, column]
+    const cells = step.cells.map((c) => `${c.label}[${c.cell.join(",")}] = ${fmt(c.value)}`);
+    if (!cells.length) return T.panel(data.steps.indexOf(step) + 1, data.steps.length);
+    return cells.join("; ") + (step.reads ? T.reads(step.reads) : "");
   }
   if (!step.out) return T.done;
   const cell = T.cell(step.out[0], step.out[1]);

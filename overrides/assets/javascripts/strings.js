@@ -21,6 +21,14 @@ const STRINGS = {
     trace: (label, rows, cols, cells) =>
       `The output cell reaches rows ${rows[0]}–${rows[1]}, columns ${cols[0]}–${cols[1]} of ${label}: ${cells} cells.`,
     panel: (n, total) => `Step ${n} of ${total}.`,
+    // a step of a figure of blocks (C×H×W tensors): where its cells came from
+    reads: (r) => {
+      const span = (a, one, many) => (a[0] === a[1] ? `${one} ${a[0]}` : `${many} ${a[0]}–${a[1]}`);
+      const channels = r.channels.length === 1 ? `channel ${r.channels[0]}` : `channels ${r.channels.join(", ")}`;
+      const rows = span(r.rows, "row", "rows");
+      const cols = span(r.cols, "column", "columns");
+      return ` — read from ${r.label}: ${channels}, ${rows}, ${cols}${r.kernel ? `, with ${r.kernel}` : ""}.`;
+    },
   },
   zh: {
     play: "播放",
@@ -40,6 +48,11 @@ const STRINGS = {
     trace: (label, rows, cols, cells) =>
       `输出格子追溯到 ${label} 的第 ${rows[0]}–${rows[1]} 行、第 ${cols[0]}–${cols[1]} 列，共 ${cells} 格。`,
     panel: (n, total) => `第 ${n} 步，共 ${total} 步。`,
+    reads: (r) => {
+      const span = (a) => (a[0] === a[1] ? `${a[0]}` : `${a[0]}–${a[1]}`);
+      const kernel = r.kernel ? `，用卷积核 ${r.kernel}` : "";
+      return `——读取 ${r.label} 的通道 ${r.channels.join("、")}，第 ${span(r.rows)} 行、第 ${span(r.cols)} 列${kernel}。`;
+    },
   },
 };
 
