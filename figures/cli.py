@@ -134,6 +134,14 @@ def make_parser() -> Parser:
                        help="every step as its own file, NAME-01.png … (--format png, svg or pdf)")
 
     sub.add_parser("list", help="the catalog: name, kind, configuration")
+
+    receptive = sub.add_parser("receptive", help="receptive field at every stage of a network (torch.fx)")
+    receptive.add_argument("model", metavar="MODEL",
+                           help="a model of the zoo (alexnet, vgg16, resnet50, …) or module:function from the "
+                                "current directory, returning an nn.Module")
+    receptive.add_argument("--input", type=_pair("--input", 1), default=None, metavar="H[xW]",
+                           help="input size (default: the paper's, 224 or 299)")
+    receptive.add_argument("--json", action="store_true", help="every node: name, output size, r, J, P per axis")
     return parser
 
 
@@ -285,6 +293,28 @@ def _build(args) -> int:
     return 0
 
 
+def _receptive(args) -> int:
+    from . import networks
+
+    name, model, size, stages = networks.load(args.model)
+    size = args.input or ((size, size) if size else (224, 224))
+    gm, found = networks.analyse(model, size)
+    rows = stages or [(label, module) for label, module in networks.top_level(model)]
+    outs = networks.module_outputs(gm, [module for _, module in rows], strict=stages is not None)
+    by_node = {f.node: f for f in found}
+    table = [(label, by_node[outs[module]]) for label, module in rows if outs.get(module) in by_node]
+    if args.json:
+        print(json.dumps({"model": name, "input": list(size),
+                          "stages": [dict(label=label, **f.as_dict()) for label, f in table],
+                          "nodes": [f.as_dict() for f in found]}, ensure_ascii=False, indent=1))
+        return 0
+    print(f"{name}, input {size[0]}×{size[1]}")
+    print("\n".join(networks.table(table)))
+    print("r: receptive field; J: effective stride; P: effective padding; cell u is centred on input cell "
+          "u·J + centre")
+    return 0
+
+
 def _list(args) -> int:
     for entry in catalog.CATALOG:
         print(entry.describe())
@@ -313,7 +343,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = make_parser()
     try:
         args = parser.parse_args(argv)
-        return {"shape": _shape, "render": _render, "build": _build, "list": _list}[args.command](args)
+        commands = {"shape": _shape, "render": _render, "build": _build, "list": _list, "receptive": _receptive}
+        return commands[args.command](args)
     except (UsageError, ValueError) as err:
         print(_one_line(f"{PROG}: error: {err}"), file=sys.stderr)
         return 2

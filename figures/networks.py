@@ -218,9 +218,9 @@ class _Analysis:
         return node.kwargs.get(name, default)
 
     # -- the rules -----------------------------------------------------------------------
-    def run(self) -> None:
+    def run(self, only: Optional[set] = None) -> None:
         for node in self.gm.graph.nodes:
-            if node.op == "output":
+            if node.op == "output" or (only is not None and node not in only):
                 continue
             self.values[node] = self.value(node)
 
@@ -519,14 +519,27 @@ class _Meta:
     shape: tuple[int, ...]
 
 
-def analyse(model: nn.Module, input_size, channels: Optional[int] = None) -> tuple[fx.GraphModule, list[NodeField]]:
-    """The traced graph and a NodeField for every node whose output has height and width."""
+def analyse(model: nn.Module, input_size, channels: Optional[int] = None,
+            until: Optional[Sequence[str]] = None) -> tuple[fx.GraphModule, list[NodeField]]:
+    """The traced graph and a NodeField for every node whose output has height and width
+    (with ``until``, module names: only for the nodes those modules' outputs depend on)."""
     h, w = _pair(input_size)
     gm = trace(_on_meta(model))
     c = channels if channels is not None else in_channels(model)
     _Shapes(gm, (h, w)).run(torch.empty(1, c, h, w, device="meta"))
     analysis = _Analysis(gm)
-    analysis.run()
+    only = None
+    if until is not None:
+        nodes = {n.name: n for n in gm.graph.nodes}
+        modules = [name for name in until if name not in nodes]  # the others are fx node names
+        names = [name for name in until if name in nodes] + list(module_outputs(gm, modules).values())
+        only, todo = set(), [nodes[name] for name in names]
+        while todo:
+            node = todo.pop()
+            if node not in only:
+                only.add(node)
+                todo.extend(node.all_input_nodes)
+    analysis.run(only)
     found = []
     for node in gm.graph.nodes:
         v = analysis.values.get(node)
@@ -545,18 +558,21 @@ def fields(model: nn.Module, input_size, channels: Optional[int] = None) -> list
     return analyse(model, input_size, channels)[1]
 
 
-def module_outputs(gm: fx.GraphModule, names: Sequence[str]) -> dict[str, str]:
+def module_outputs(gm: fx.GraphModule, names: Sequence[str], strict: bool = True) -> dict[str, str]:
     """The fx node that is the output of each named submodule: the node made inside it whose
-    value is used outside it (a leaf module's call, or the last node of a block)."""
+    value is used outside it (a leaf module's call, or the last node of a block). Without
+    ``strict``, a module that is never called or has several outputs is left out."""
     found = {}
     nodes = list(gm.graph.nodes)
     for name in names:
         inside = [n for n in nodes if (n.op == "call_module" and (n.target == name or n.target.startswith(name + ".")))
                   or name in (n.meta.get("nn_module_stack") or {})]
-        if not inside:
-            raise ValueError(f"{name}: no such module in the traced model")
         members = set(inside)
         outs = [n for n in inside if any(u not in members for u in n.users)]
+        if not strict and len(outs) != 1:
+            continue
+        if not inside:
+            raise ValueError(f"{name}: no such module in the traced model")
         if len(outs) != 1:
             raise ValueError(f"{name}: {len(outs)} outputs leave this module; expected one")
         found[name] = outs[0].name
@@ -566,7 +582,7 @@ def module_outputs(gm: fx.GraphModule, names: Sequence[str]) -> dict[str, str]:
 def stage_fields(model: nn.Module, input_size, stages: Sequence[tuple[str, str]],
                  channels: Optional[int] = None) -> list[tuple[str, NodeField]]:
     """(label, field) at the output of each named submodule."""
-    gm, all_fields = analyse(model, input_size, channels)
+    gm, all_fields = analyse(model, input_size, channels, until=[module for _, module in stages])
     by_node = {f.node: f for f in all_fields}
     outs = module_outputs(gm, [module for _, module in stages])
     return [(label, by_node[outs[module]]) for label, module in stages]
@@ -604,15 +620,19 @@ def table(rows: Sequence[tuple[str, NodeField]]) -> list[str]:
 
 # -- measurement ----------------------------------------------------------------------------
 
-SATURATING_MODULES = (nn.Sigmoid, nn.Hardsigmoid, nn.ReLU6, nn.Hardtanh)
-SATURATING_FUNCTIONS = {torch.sigmoid, F.sigmoid, F.hardsigmoid, F.relu6, F.hardtanh}
+GATE_MODULES = (nn.Sigmoid, nn.Hardsigmoid)
+GATE_FUNCTIONS = {torch.sigmoid, F.sigmoid, F.hardsigmoid}
+CLIPPING_MODULES = (nn.ReLU6, nn.Hardtanh)
+CLIPPING_FUNCTIONS = {F.relu6, F.hardtanh}
 
 
 class _Positive(fx.Interpreter):
     """Runs the traced positive twin: max pooling sums its windows, normalisations are the
-    identity, functions that saturate (a sigmoid gate, ReLU6) are the identity (a saturated
-    gate has a zero gradient and would hide the cells behind it), and (with ``detach``) the
-    outputs of global poolings are constants."""
+    identity, and nothing saturates: in float64 a sigmoid of 40 is exactly 1 and its gradient
+    exactly 0, which would hide the cells behind it. So a gate (sigmoid, hard sigmoid) is
+    1 + log(1 + x): increasing but never flat, and at least 1, so that a product with it
+    neither vanishes nor explodes over sixteen blocks. ReLU6 is ReLU. With ``detach`` the
+    outputs of global poolings are constants (the local field)."""
 
     def __init__(self, gm: fx.GraphModule, detach: set[str]):
         super().__init__(gm)
@@ -625,12 +645,18 @@ class _Positive(fx.Interpreter):
 
     def call_module(self, target, args, kwargs):
         m = self.fetch_attr(target)
+        if isinstance(m, nn.Conv2d) and m.groups > 1 and m.padding_mode == "zeros":
+            return _grouped(m, args[0])
         if isinstance(m, nn.MaxPool2d):
             return _SumPool(m)(args[0])
         if isinstance(m, nn.AdaptiveMaxPool2d):
             return F.adaptive_avg_pool2d(args[0], m.output_size)
-        if isinstance(m, (nn.LayerNorm, nn.GroupNorm, nn.InstanceNorm2d, *SATURATING_MODULES)):
+        if isinstance(m, (nn.LayerNorm, nn.GroupNorm, nn.InstanceNorm2d)):
             return args[0]
+        if isinstance(m, GATE_MODULES):
+            return _gate(args[0])
+        if isinstance(m, CLIPPING_MODULES):
+            return F.relu(args[0])
         return super().call_module(target, args, kwargs)
 
     def call_function(self, target, args, kwargs):
@@ -641,14 +667,36 @@ class _Positive(fx.Interpreter):
             return _SumPool(nn.MaxPool2d(**given))(args[0])
         if target is F.adaptive_max_pool2d:
             return F.adaptive_avg_pool2d(args[0], args[1] if len(args) > 1 else kwargs["output_size"])
-        if target is F.layer_norm or target in SATURATING_FUNCTIONS:
+        if target is F.layer_norm:
             return args[0]
+        if target in GATE_FUNCTIONS:
+            return _gate(args[0])
+        if target in CLIPPING_FUNCTIONS:
+            return F.relu(args[0])
         return super().call_function(target, args, kwargs)
 
     def call_method(self, target, args, kwargs):
         if target in ("sigmoid", "sigmoid_"):
-            return args[0]
+            return _gate(args[0])
         return super().call_method(target, args, kwargs)
+
+
+def _gate(x: torch.Tensor) -> torch.Tensor:
+    return 1 + torch.log1p(x)
+
+
+def _grouped(m: nn.Conv2d, x: torch.Tensor) -> torch.Tensor:
+    """A grouped convolution whose groups share one kernel (as every group does in the twin)
+    as one convolution over a batch of groups: the same numbers, where float64 would run one
+    slow convolution per group (a depthwise layer: one per channel)."""
+    g, n = m.groups, x.shape[0]
+    per_group = m.weight[: m.out_channels // g]
+    if not torch.equal(m.weight, per_group.repeat(g, 1, 1, 1)):
+        return m(x)
+    y = F.conv2d(x.reshape(n * g, x.shape[1] // g, *x.shape[2:]), per_group, None, m.stride,
+                 m.padding if m.padding != "same" else "same", m.dilation)
+    y = y.reshape(n, m.out_channels, *y.shape[2:])
+    return y if m.bias is None else y + m.bias.view(1, -1, 1, 1)
 
 
 def positive_twin(model: nn.Module) -> nn.Module:
@@ -677,11 +725,12 @@ def positive_twin(model: nn.Module) -> nn.Module:
 def measure(model: nn.Module, input_size, cells: dict[str, Pair], channels: Optional[int] = None,
             detach_global: bool = True) -> dict[str, tuple[Pair, Pair]]:
     """For each fx node name → output cell (row, column): the first and last input row and
-    column whose gradient is non-zero, measured by autograd on the positive twin. With
+    column whose gradient is non-zero for the sum of the cell's channels, measured by autograd
+    on the positive twin. With
     ``detach_global`` the paths through global poolings are cut (the local field)."""
     h, w = _pair(input_size)
     c = channels if channels is not None else in_channels(model)
-    _, found = analyse(model, (h, w), c)
+    _, found = analyse(model, (h, w), c, until=list(cells))
     global_sources = {f.node for f in found if f.axes is None and f.global_}
     twin = positive_twin(model)
     gm = trace(twin)
@@ -703,9 +752,10 @@ def measure(model: nn.Module, input_size, cells: dict[str, Pair], channels: Opti
     measured = {}
     for name, (row, col) in cells.items():
         out = results[name]
-        index = [0] * out.dim()
+        # every channel of the cell: after a concatenation, channels differ in what they see
+        index = [0] + [slice(None)] * (out.dim() - 1)
         index[spatial[name].dims[0]], index[spatial[name].dims[1]] = row, col
-        value = out[tuple(index)]
+        value = out[tuple(index)].sum()
         (grad,) = torch.autograd.grad(value, x, retain_graph=True)
         mask = grad.abs().sum(dim=(0, 1)) > 0
         rows = torch.nonzero(mask.any(dim=1)).flatten().tolist()
@@ -725,3 +775,101 @@ def centred_cell(axis: Axis, output: int, input: int) -> Optional[int]:
     ok = [u for u in range(output) if axis.window(u)[0] >= 0 and axis.window(u)[1] <= input - 1]
     return min(ok, key=lambda u: abs(u - (output - 1) / 2)) if ok else None
 
+
+
+# -- models by name -------------------------------------------------------------------------
+
+def load(spec: str) -> tuple[str, nn.Module, Optional[int], Optional[Sequence[tuple[str, str]]]]:
+    """A model of the zoo by name (built on the meta device: nothing allocated), or
+    ``module:function`` importable from the current directory, called with no arguments.
+    Returns (name, model, the input size its paper uses or None, its stages or None)."""
+    import importlib
+    import os
+    import sys
+
+    from . import zoo
+
+    if spec in zoo.MODELS:
+        with torch.device("meta"):
+            model = zoo.MODELS[spec]()
+        return spec, model, zoo.INPUT[spec], zoo.STAGES[spec]
+    module_name, sep, function = spec.partition(":")
+    if not sep or not module_name or not function.isidentifier():
+        raise ValueError(f"model {spec!r}: give one of {', '.join(zoo.MODELS)}, or module:function")
+    if os.getcwd() not in sys.path:
+        sys.path.insert(0, os.getcwd())
+    try:
+        module = importlib.import_module(module_name)
+    except Exception as err:  # the reader's module: any error it raises is theirs, on one line
+        raise ValueError(f"model {spec!r}: cannot import {module_name!r}: {type(err).__name__}: "
+                         f"{str(err).strip().splitlines()[0] if str(err).strip() else ''}".rstrip(": ")) from None
+    make = getattr(module, function, None)
+    if not callable(make):
+        raise ValueError(f"model {spec!r}: {module_name} has no function {function!r}")
+    try:
+        model = make()
+    except Exception as err:
+        raise ValueError(f"model {spec!r}: {function}() raised {type(err).__name__}: "
+                         f"{(str(err).strip().splitlines() or [''])[0]}".rstrip(": ")) from None
+    if not isinstance(model, nn.Module):
+        raise ValueError(f"model {spec!r}: {function}() returned {type(model).__name__}, not a torch.nn.Module")
+    return spec, model, None, None
+
+
+# -- the closed form against autograd, for the rows of a table ------------------------------
+
+SHORT_SIDES = (1, 2, 4, 8, 16, 24, 32, 48, 64, 75, 80, 96, 128, 160, 224, 299)
+
+
+def agreement(model: nn.Module, stages: Sequence[tuple[str, str]], axes: Sequence[int] = (0, 1),
+              channels: Optional[int] = None) -> list[tuple[str, int, Pair, Pair]]:
+    """For every stage and axis: (label, axis, the closed form's window of one output cell,
+    the window autograd measures). The input is long along the axis, so that the whole field of
+    a cell near its middle fits, and as short along the other as the model allows (the field's
+    size along one axis does not depend on the other axis, and the measurement costs less)."""
+    c = channels if channels is not None else in_channels(model)
+    results = []
+    for axis in axes:
+        short = next(s for s in SHORT_SIDES if _analysable(model, _size(axis, 256, s), stages, c))
+        long = 256
+        while True:
+            size = _size(axis, long, short)
+            rows = _rows(model, size, stages, c)
+            cells = {f.node: (label, f, networks_cell(f, axis, size)) for label, f in rows}
+            if all(cell is not None for _, _, cell in cells.values()):
+                break
+            long = max(long * 2, int(max(f.axes[axis].size for _, f in rows)) + 64)
+        measured = measure(model, size, {node: cell for node, (_, _, cell) in cells.items()}, c)
+        for node, (label, f, cell) in cells.items():
+            first, last = f.axes[axis].window(cell[axis])
+            results.append((label, axis, (int(first), int(last)), measured[node][axis]))
+    return results
+
+
+def _size(axis: int, long: int, short: int) -> Pair:
+    return (long, short) if axis == 0 else (short, long)
+
+
+def _rows(model, size, stages, c):
+    gm, found = analyse(model, size, c, until=[m for _, m in stages])
+    by_node = {f.node: f for f in found}
+    outs = module_outputs(gm, [m for _, m in stages])
+    return [(label, by_node[outs[m]]) for label, m in stages]
+
+
+def _analysable(model, size, stages, c) -> bool:
+    try:
+        _rows(model, size, stages, c)
+        return True
+    except ValueError:
+        return False
+
+
+def networks_cell(field: NodeField, axis: int, size: Pair) -> Optional[Pair]:
+    """An output cell whose window along ``axis`` lies inside the input (the middle one along
+    the other axis), or None."""
+    u = centred_cell(field.axes[axis], field.output[axis], size[axis])
+    if u is None:
+        return None
+    v = (field.output[1 - axis] - 1) // 2
+    return (u, v) if axis == 0 else (v, u)

@@ -218,3 +218,49 @@ def test_json_of_a_node():
     assert node == {"name": "0", "node": "_0", "op": "Conv2d", "output": [4, 4], "global": False, "aligned": True,
                     "field": {axis: {"size": 4, "stride": 2, "padding": 1, "offset": 0.5, "aligned": True}
                               for axis in ("height", "width")}}
+
+
+# -- the twelve architectures of figures.zoo --------------------------------------------------
+
+from figures import zoo  # noqa: E402
+
+
+def _square(model: nn.Module) -> bool:
+    """Every spatial layer has the same kernel, stride, padding and dilation along both axes, so
+    the network commutes with transposing the input and the width's field is the height's."""
+    pairs = []
+    for m in model.modules():
+        if isinstance(m, (nn.Conv2d, nn.ConvTranspose2d, nn.MaxPool2d, nn.AvgPool2d)):
+            pairs += [getattr(m, a, 1) for a in ("kernel_size", "stride", "padding", "dilation")]
+    as_pair = [p if isinstance(p, tuple) else (p, p) for p in pairs if p != "same"]
+    return all(a == b for a, b in as_pair)
+
+
+@pytest.mark.parametrize("name", list(zoo.MODELS))
+def test_closed_form_equals_autograd_at_every_stage_of_the_zoo(name):
+    """The table's rows, each measured by autograd on the same architecture (positive weights,
+    max pooling as a sum over its windows, global poolings cut): the closed form's window of a
+    cell near the middle equals the measured one, along the height, and along the width too
+    where a layer is not square (Inception's 1×7 and 7×1)."""
+    with torch.device("meta"):
+        model = zoo.MODELS[name]()
+    axes = (0,) if _square(model) else (0, 1)
+    rows = N.agreement(model, zoo.STAGES[name], axes=axes)
+    assert len(rows) == len(zoo.STAGES[name]) * len(axes)
+    assert [(label, axis, closed) for label, axis, closed, _ in rows] == \
+           [(label, axis, measured) for label, axis, _, measured in rows]
+    # the per-axis numbers agree wherever the model is square
+    if axes == (0,):
+        assert all(f.axes[0] == f.axes[1] for _, f in N.stage_fields(model, zoo.INPUT[name], zoo.STAGES[name]))
+
+
+def test_squeeze_and_excitation_makes_mobilenet_v3_global():
+    with torch.device("meta"):
+        model = zoo.mobilenet_v3_large()
+    rows = N.stage_fields(model, 224, zoo.STAGES["mobilenet_v3_large"])
+    assert [f.global_ for _, f in rows] == [False, False, True, True, True]
+    label, last = rows[-1]
+    cell = (3, 3)
+    local = N.measure(model, 224, {last.node: cell})[last.node]
+    assert local == tuple((max(0, int(a)), min(223, int(b))) for a, b in N.window(last, cell))
+    assert N.measure(model, 224, {last.node: cell}, detach_global=False)[last.node] == ((0, 223), (0, 223))
