@@ -722,44 +722,45 @@ def positive_twin(model: nn.Module) -> nn.Module:
     return twin
 
 
-def measure(model: nn.Module, input_size, cells: dict[str, Pair], channels: Optional[int] = None,
-            detach_global: bool = True) -> dict[str, tuple[Pair, Pair]]:
-    """For each fx node name → output cell (row, column): the first and last input row and
-    column whose gradient is non-zero for the sum of the cell's channels, measured by autograd
-    on the positive twin. With
-    ``detach_global`` the paths through global poolings are cut (the local field)."""
+def gradients(model: nn.Module, input_size, cells: dict[str, Pair], channels: Optional[int] = None,
+              detach_global: bool = True) -> dict[str, torch.Tensor]:
+    """For each fx node name → output cell (row, column): |∂(sum of the cell's channels)/∂x|,
+    summed over the input's channels (an H×W float64 map), computed by autograd on the
+    positive twin. With ``detach_global`` the paths through global poolings are cut (the local
+    field). Every channel of the cell counts: after a concatenation, channels see different fields."""
     h, w = _pair(input_size)
     c = channels if channels is not None else in_channels(model)
     _, found = analyse(model, (h, w), c, until=list(cells))
     global_sources = {f.node for f in found if f.axes is None and f.global_}
-    twin = positive_twin(model)
-    gm = trace(twin)
+    gm = trace(positive_twin(model))
     interp = _Positive(gm, global_sources if detach_global else set())
     spatial = {f.node: f for f in found}
     x = torch.ones(1, c, h, w, dtype=torch.float64, requires_grad=True)
-    env = interp.env
-    wanted = set(cells)
     results = {}
-    for node in gm.graph.nodes:
-        if node.op == "placeholder":
-            env[node] = x
-            continue
-        if node.op == "output" or not wanted - set(results):
+    for node in gm.graph.nodes:  # run the graph up to the last node asked for
+        if node.op == "output" or not set(cells) - set(results):
             break
-        env[node] = interp.run_node(node)
-        if node.name in wanted:
-            results[node.name] = env[node]
-    measured = {}
+        interp.env[node] = x if node.op == "placeholder" else interp.run_node(node)
+        if node.name in cells:
+            results[node.name] = interp.env[node]
+    maps = {}
     for name, (row, col) in cells.items():
         out = results[name]
-        # every channel of the cell: after a concatenation, channels differ in what they see
         index = [0] + [slice(None)] * (out.dim() - 1)
         index[spatial[name].dims[0]], index[spatial[name].dims[1]] = row, col
-        value = out[tuple(index)].sum()
-        (grad,) = torch.autograd.grad(value, x, retain_graph=True)
-        mask = grad.abs().sum(dim=(0, 1)) > 0
-        rows = torch.nonzero(mask.any(dim=1)).flatten().tolist()
-        cols = torch.nonzero(mask.any(dim=0)).flatten().tolist()
+        (grad,) = torch.autograd.grad(out[tuple(index)].sum(), x, retain_graph=True)
+        maps[name] = grad.abs().sum(dim=(0, 1))
+    return maps
+
+
+def measure(model: nn.Module, input_size, cells: dict[str, Pair], channels: Optional[int] = None,
+            detach_global: bool = True) -> dict[str, Optional[tuple[Pair, Pair]]]:
+    """For each fx node name → output cell: the first and last input row and column whose
+    gradient (``gradients``) is not zero, or None if there is none."""
+    measured = {}
+    for name, grad in gradients(model, input_size, cells, channels, detach_global).items():
+        rows = torch.nonzero((grad > 0).any(dim=1)).flatten().tolist()
+        cols = torch.nonzero((grad > 0).any(dim=0)).flatten().tolist()
         measured[name] = ((rows[0], rows[-1]), (cols[0], cols[-1])) if rows else None
     return measured
 
