@@ -28,7 +28,7 @@ from typing import Optional
 from .config import Config
 
 ENGINE_MODULES = ("arith", "config", "experiments", "growing", "scene", "panels", "blocks", "draw", "theme", "encode",
-                  "export", "render", "steps")
+                  "export", "render", "steps", "networks", "zoo")
 LIBRARIES = ("torch", "matplotlib", "pillow", "numpy")
 DEFAULT = Path(".cache/figures")
 RECORD = ".sha256"

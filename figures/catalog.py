@@ -242,6 +242,7 @@ def _chapters() -> list:
         PanelEntry("overlap-counts", "overlap", fmt="png"),
         PanelEntry("checkerboard-constant", "constant", fmt="png"),
         PanelEntry("encoder-decoder", "encoder-decoder", fmt="png"),
+        PanelEntry("receptive-field-resnet18", "network", fmt="png"),
         PanelEntry("channels-3d", "blocks"),
         PanelEntry("groups-3d", "groups"),
         PanelEntry("depthwise-separable-3d", "separable"),

@@ -176,6 +176,7 @@ PANEL_FIGURES = {
     "overlap-counts": ((3, 3), (12, 12), 1, "s=2 k=3,4 layers=1,2"),
     "checkerboard-constant": ((6, 6), (48, 48), 1, "s=2 layers=3 C=8 seed=0"),
     "encoder-decoder": ((144, 144), (144, 144), 1, "k=3 s=2 ×2, k=4 s=2 ×2"),
+    "receptive-field-resnet18": ((224, 224), (7, 7), 1, "resnet18 layer1-4"),
     "channels-3d": ((4, 4), (2, 2), 9, "C_in=3 C_out=2 k=3"),
     "groups-3d": ((3, 3), (2, 2), 17, "C_in=4 C_out=4 k=2 groups=2"),
     "depthwise-separable-3d": ((3, 3), (2, 2), 21, "C_in=3 k=2 groups=3, 1×1 C_out=2"),

@@ -364,13 +364,6 @@ def render_stack(scene, theme: th.Theme) -> Iterator[np.ndarray]:
         yield renderer.draw(frame)
 
 
-def render_heat(scene, theme: th.Theme) -> list[np.ndarray]:
-    """The one frame of a heat figure (``heat_figure``), as RGB pixels."""
-    fig, canvas = heat_figure(scene, theme)
-    canvas.draw()
-    return [np.asarray(canvas.buffer_rgba())[:, :, :3].copy()]
-
-
 def heat_figure(scene, theme: th.Theme):
     """(figure, canvas) of a heat scene: the heat maps side by side, then the growth plot (log-log): the measured σ
     against √n, and the receptive field r = 2n + 1 against n. Viridis: safe for colour-blind
@@ -407,6 +400,68 @@ def heat_figure(scene, theme: th.Theme):
     legend = ax.legend(frameon=False, fontsize=th.NUMBER_PT, loc="upper left")
     for text in legend.get_texts():
         text.set_color(theme.text)
+    return fig, canvas
+
+
+def still_figure(scene, theme: th.Theme):
+    """(figure, canvas) of a still scene in full colour: heat maps, or fields over a photograph."""
+    from .scene import FieldScene
+
+    return field_figure(scene, theme) if isinstance(scene, FieldScene) else heat_figure(scene, theme)
+
+
+def render_still(scene, theme: th.Theme) -> list[np.ndarray]:
+    """The one frame of a still scene in full colour, as RGB pixels."""
+    fig, canvas = still_figure(scene, theme)
+    canvas.draw()
+    return [np.asarray(canvas.buffer_rgba())[:, :, :3].copy()]
+
+
+FIELD_CMAP = "inferno"  # the gradient over the photograph: dark to bright yellow, safe for colour-blind readers
+
+
+FIELD_DECADES = 6  # the heat map's colour scale: from the largest gradient down to a millionth of it
+
+
+def field_figure(scene, theme: th.Theme):
+    """(figure, canvas) of a field scene: two by two panels, each the photograph (grey), the
+    gradient of one cell as a heat map on a log scale (FIELD_DECADES decades; fainter where it
+    is smaller, absent where it is 0), the closed form's square and the traced cell's centre.
+    Each panel shows the whole photograph and the whole square."""
+    import matplotlib
+
+    photo = np.asarray(scene.photo)
+    h, w = photo.shape
+    cols = 2
+    rows = (len(scene.maps) + cols - 1) // cols
+    fig = Figure(figsize=(3.3 * cols, 3.55 * rows), dpi=th.DPI, facecolor=theme.background)
+    canvas = FigureCanvasAgg(fig)
+    grid = fig.add_gridspec(rows, cols, left=0.02, right=0.98, top=0.95, bottom=0.02, wspace=0.06, hspace=0.12)
+    heat = matplotlib.colormaps[FIELD_CMAP]
+    for i, (values, label, (top, left, sh, sw), (cy, cx)) in enumerate(
+            zip(scene.maps, scene.labels, scene.squares, scene.centres)):
+        ax = fig.add_subplot(grid[i // cols, i % cols])
+        ax.set_facecolor(theme.background)
+        ax.imshow(photo, cmap="gray", vmin=0, vmax=1, interpolation="nearest")
+        values = np.asarray(values)
+        with np.errstate(divide="ignore"):
+            level = np.clip(1 + np.log10(values) / FIELD_DECADES, 0, 1)  # 1 at the largest, 0 below the scale
+        rgba = heat(0.25 + 0.75 * level)
+        rgba[..., 3] = np.where(values > 0, 0.35 + 0.6 * level, 0)
+        ax.imshow(rgba, interpolation="nearest")
+        _add(ax, Rectangle((-0.5, -0.5), w, h, fill=False, edgecolor=theme.line, linewidth=0.8))
+        _add(ax, Rectangle((left - 0.5, top - 0.5), sw, sh, fill=False, edgecolor=theme.strong["kernel"],
+                           linewidth=1.6))
+        for width, colour in ((4.2, theme.background), (1.8, theme.strong["current"])):  # outlined: on any heat
+            ax.plot([cx], [cy], marker="+", markersize=10, markeredgewidth=width, color=colour)
+        lo, hi = min(0, top, left) - 4, max(h, w, top + sh, left + sw) + 3
+        ax.set_xlim(lo - 0.5, hi + 0.5)
+        ax.set_ylim(hi + 0.5, lo - 0.5)
+        ax.set_title(label, color=theme.text, fontsize=th.LABEL_PT, family=th.FONT)
+        ax.set_xticks([])
+        ax.set_yticks([])
+        for spine in ax.spines.values():
+            spine.set_visible(False)
     return fig, canvas
 
 
@@ -571,10 +626,10 @@ def posed(scene, theme: th.Theme, frames: Optional[Sequence[int]] = None) -> Ite
     (all of them, or those numbered in ``frames``), to be saved whole (nothing is blitted)."""
     from .blocks import BlockScene
     from .panels import PanelScene
-    from .scene import HeatScene, StackScene
+    from .scene import FieldScene, HeatScene, StackScene
 
-    if isinstance(scene, HeatScene):
-        yield heat_figure(scene, theme)[0]
+    if isinstance(scene, (HeatScene, FieldScene)):
+        yield still_figure(scene, theme)[0]
         return
     if isinstance(scene, BlockScene):
         renderer = BlockRenderer(scene, theme)

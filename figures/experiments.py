@@ -285,6 +285,50 @@ def record_erf(depths: Sequence[int], size: int) -> ErfRecord:
     return ErfRecord(tuple(depths), size, tuple(maps), tuple(spreads), tuple(sizes))
 
 
+@dataclass(frozen=True)
+class NetworkFieldRecord:
+    """The receptive field of one cell of several stages of a real network, on a photograph:
+    the closed form's window (figures.networks) and the gradient autograd measures for it."""
+
+    image: torch.Tensor  # (H, W), the photograph, values 0 to 1
+    labels: tuple[str, ...]  # the stages: layer1 …
+    outputs: tuple[Pair, ...]  # each stage's output size
+    cells: tuple[Pair, ...]  # the cell traced at each stage: the middle one
+    windows: tuple[tuple[Pair, Pair], ...]  # the closed form's (first, last) input row and column
+    sizes: tuple[int, ...]  # r
+    gradients: tuple[torch.Tensor, ...]  # (H, W): |∂ cell / ∂ x| on the positive twin, max 1
+
+
+def record_network_fields(name: str = "resnet18", size: int = 224) -> NetworkFieldRecord:
+    """resnet18's ``layer1`` … ``layer4`` (figures.zoo; built on the meta device, measured on its
+    positive twin): each stage's middle cell, its field by the closed form and by autograd. The
+    record checks that the gradient is non-zero exactly on the closed form's window (clipped to
+    the photograph)."""
+    from . import networks, zoo
+
+    with torch.device("meta"):
+        model = zoo.MODELS[name]()
+    stages = [(label, module) for label, module in zoo.STAGES[name] if label.startswith("layer")]
+    rows = networks.stage_fields(model, size, stages)
+    cells = {f.node: ((f.output[0] - 1) // 2, (f.output[1] - 1) // 2) for _, f in rows}
+    grads = networks.gradients(model, size, cells)
+    windows, maps = [], []
+    for label, f in rows:
+        (top, bottom), (left, right) = networks.window(f, cells[f.node])
+        window = ((int(top), int(bottom)), (int(left), int(right)))
+        g = grads[f.node]
+        seen = torch.nonzero(g > 0)
+        clipped = ((max(0, window[0][0]), min(size - 1, window[0][1])),
+                   (max(0, window[1][0]), min(size - 1, window[1][1])))
+        measured = ((int(seen[:, 0].min()), int(seen[:, 0].max())), (int(seen[:, 1].min()), int(seen[:, 1].max())))
+        assert measured == clipped, f"{label}: autograd sees {measured}, the closed form {clipped}"
+        windows.append(window)
+        maps.append(g / g.max())
+    return NetworkFieldRecord(photograph(size), tuple(label for label, _ in rows), tuple(f.output for _, f in rows),
+                              tuple(cells[f.node] for _, f in rows), tuple(windows),
+                              tuple(int(f.axes[0].size) for _, f in rows), tuple(maps))
+
+
 def record_pool(x: torch.Tensor, mode: str, kernel: IntOrPair, stride: Optional[IntOrPair] = None,
                 padding: IntOrPair = 0, dilation: IntOrPair = 1, ceil_mode: bool = False) -> ConvRecord:
     """Record ``F.max_pool2d`` or ``F.avg_pool2d`` window by window (``mode`` "max" or "avg").

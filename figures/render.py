@@ -34,6 +34,7 @@ PANELS = {  # panel figure → its experiment and scene builder
     "overlap-counts": lambda: panels.overlap_scene(growing.record_overlap()),
     "checkerboard-constant": lambda: panels.constant_scene(growing.record_constant()),
     "encoder-decoder": lambda: panels.encoder_decoder_scene(growing.record_encoder_decoder()),
+    "receptive-field-resnet18": lambda: scene.field_scene(experiments.record_network_fields("resnet18", 224)),
     # tensors drawn as C×H×W blocks (figures.blocks)
     "channels-3d": lambda: blocks.channels_scene(experiments.record_channels_3d()),
     "groups-3d": lambda: blocks.groups_scene(experiments.record_groups_3d()),
@@ -46,6 +47,9 @@ PANELS = {  # panel figure → its experiment and scene builder
 # (the page prints the last step); pdf: every step, one per page; svg: one step; mp4, webm: the animation as a video
 FORMATS = ("gif", "png", "json", "last", "strip", *export.VECTOR_FORMATS, *export.VIDEO_FORMATS)
 STEP_FORMATS = ("png", *export.VECTOR_FORMATS)  # what each step can be written as, one file per step
+
+
+STILLS = (scene.HeatScene, scene.FieldScene)  # one picture in full colour, drawn by draw.still_figure
 
 
 def scene_for(config: Union[Config, TraceConfig, ErfConfig, PanelConfig]):
@@ -106,7 +110,7 @@ def _figure(config: Config, theme: str, fmt: str, strip: bool = False, frame: Op
         raise ValueError(f"frame={frame}: this figure has frames 0 to {len(sc.frames) - 1}")
     # photographs, colour maps and grids tinted by value: a still picture with a palette of its own
     full_colour = isinstance(sc, panels.PanelScene) and any(p.cmap or p.shade for p in sc.panels)
-    still = full_colour or isinstance(sc, scene.HeatScene)
+    still = full_colour or isinstance(sc, STILLS)
     if still and fmt not in ("png", *export.VECTOR_FORMATS):
         raise ValueError(f"format={fmt!r}: this figure is a still picture in full colour; "
                          f"write it as .png, .pdf or .svg")
@@ -116,10 +120,11 @@ def _figure(config: Config, theme: str, fmt: str, strip: bool = False, frame: Op
         with draw.library_defaults(), closing(drawn(sc, t)) as frames:
             return {fmt: export.video(frames, [f.duration_ms for f in sc.frames], fmt)}
     with draw.library_defaults():
-        if isinstance(sc, scene.HeatScene):  # full colour: no palette banding
-            return {fmt: encode.png(draw.render_heat(sc, t)[0], palette=False)}
+        if isinstance(sc, STILLS):  # full colour: no palette banding
+            return {fmt: encode.png(draw.render_still(sc, t)[0], palette=False)}
         if full_colour:  # a palette of its own, 256 colours
             return {fmt: encode.png(_nth(draw.render_panels(sc, t), None), colours=256)}
+        colours = palette(sc, t)
         geometry: dict = {}  # where a drawn grid figure puts its output cells
         frames = drawn(sc, t, geometry)
         # the frames are drawn one at a time as the encoder asks for them: never all in memory
@@ -129,17 +134,23 @@ def _figure(config: Config, theme: str, fmt: str, strip: bool = False, frame: Op
                 shown_by: list = []
                 last: list = []  # the frame on screen: the last one, once the encoder has them all
                 kept: list = []  # the steps, while they are few enough to print side by side
-                data = encode.gif(_keeping(frames, last, kept), durations, reserved=t.colours(), exact=True,
+                data = encode.gif(_keeping(frames, last, kept), durations, reserved=colours, exact=True,
                                   shown_by=shown_by)
                 with Image.open(io.BytesIO(data)) as image:
                     size = image.size
                 box = geometry.get("output")
                 return {"gif": data, "json": steps.dumps(steps.step_data(sc, config.kind, shown_by, size, box)),
-                        "last": encode.png(last[0], reserved=t.colours()),
-                        "strip": _print_strip(kept, t)}
+                        "last": encode.png(last[0], reserved=colours),
+                        "strip": _print_strip(kept, colours)}
             if strip:
-                return {fmt: encode.png(encode.strip_of(frames, durations), reserved=t.colours())}
-            return {fmt: encode.png(_nth(frames, frame), reserved=t.colours())}
+                return {fmt: encode.png(encode.strip_of(frames, durations), reserved=colours)}
+            return {fmt: encode.png(_nth(frames, frame), reserved=colours)}
+
+
+def palette(sc, t: themes.Theme) -> list[str]:
+    """The exact colours of a drawn figure's palette: the theme's, and its channel tints if the
+    scene shows them (figures.blocks)."""
+    return t.colours(tints=isinstance(sc, blocks.BlockScene) and any(b.tint for b in sc.blocks))
 
 
 def vector(sc, t: themes.Theme, fmt: str, frame: Optional[int] = None, still: bool = False) -> bytes:
@@ -147,7 +158,7 @@ def vector(sc, t: themes.Theme, fmt: str, frame: Optional[int] = None, still: bo
     or step ``frame``)."""
     with draw.library_defaults():
         if still:
-            numbers = None if isinstance(sc, scene.HeatScene) else [len(sc.frames) - 1]
+            numbers = None if isinstance(sc, STILLS) else [len(sc.frames) - 1]
         elif frame is not None:
             numbers = [frame]
         elif fmt == "pdf":
@@ -165,7 +176,7 @@ def step_runs(sc, t: themes.Theme) -> list[tuple[int, int]]:
     """The steps a reader steps through: (the first scene frame of each run of identical frames,
     the run's duration in ms), as the GIF merges them and the player shows them. Call within
     ``draw.library_defaults()``."""
-    if isinstance(sc, scene.HeatScene):
+    if isinstance(sc, STILLS):
         return [(0, 0)]
     return [(first, ms) for first, _, ms in _runs(sc, t)]
 
@@ -194,11 +205,11 @@ def step_files(config, theme: str = "light", fmt: str = "png") -> list[bytes]:
     t = themes.get(theme)
     sc = scene_for(config)
     full_colour = isinstance(sc, panels.PanelScene) and any(p.cmap or p.shade for p in sc.panels)
-    if full_colour or isinstance(sc, scene.HeatScene):
+    if full_colour or isinstance(sc, STILLS):
         return [_figure(config, theme, "png")["png"] if fmt == "png" else vector(sc, t, fmt, still=True)]
     with draw.library_defaults():
         if fmt == "png":  # one drawing: each run of identical frames is one step
-            return [encode.png(pixels, reserved=t.colours()) for _, pixels, _ in _runs(sc, t)]
+            return [encode.png(pixels, reserved=palette(sc, t)) for _, pixels, _ in _runs(sc, t)]
         numbers = [first for first, _ in step_runs(sc, t)]  # the steps, then each drawn as vectors
         with closing(draw.posed(sc, t, numbers)) as figures:
             return [export.pdf([fig]) if fmt == "pdf" else export.svg(fig) for fig in figures]
@@ -232,7 +243,7 @@ def _keeping(frames: Iterator, last: list, steps: Optional[list] = None) -> Iter
         yield frame
 
 
-def _print_strip(steps: list, t: themes.Theme) -> bytes:
+def _print_strip(steps: list, colours: list) -> bytes:
     """What a printed page shows for an animation: its steps side by side if they fit on a page
     (encode.print_columns), as a PNG; else nothing (b"": the page prints the last step)."""
     if not steps:
@@ -240,7 +251,7 @@ def _print_strip(steps: list, t: themes.Theme) -> bytes:
     columns = encode.print_columns(len(steps), *steps[0].shape[:2])
     if columns is None:
         return b""
-    return encode.png(encode.strip(steps, columns), reserved=t.colours())
+    return encode.png(encode.strip(steps, columns), reserved=colours)
 
 
 def _nth(frames: Iterator, n: Optional[int]):

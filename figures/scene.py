@@ -236,6 +236,43 @@ def erf_scene(shown_record, measured_record) -> HeatScene:
     )
 
 
+@dataclass(frozen=True)
+class FieldScene:
+    """A photograph once per stage of a network, with the receptive field of one cell of that
+    stage: the closed form's square (it may reach past the photograph) and the measured gradient
+    as a heat map inside it."""
+
+    photo: tuple[tuple[float, ...], ...]  # grey, 0 to 1
+    maps: tuple[tuple[tuple[float, ...], ...], ...]  # the gradient, largest 1, one per stage
+    labels: tuple[str, ...]  # symbols and numbers: "layer1  56×56  r=43"
+    squares: tuple[tuple[int, int, int, int], ...]  # (first row, first column, height, width)
+    centres: tuple[tuple[float, float], ...]  # the traced cell's centre, in photograph pixels
+
+    @property
+    def frames(self) -> tuple["Still"]:
+        """One frame: a still picture."""
+        return (Still(),)
+
+
+@dataclass(frozen=True)
+class Still:
+    """The one frame of a still picture."""
+
+    duration_ms: int = HOLD_MS
+
+
+def field_scene(record) -> FieldScene:
+    labels, squares, centres = [], [], []
+    for label, out, r, ((top, bottom), (left, right)) in zip(record.labels, record.outputs, record.sizes,
+                                                               record.windows):
+        labels.append(f"{label}  {_size(out)}  r={r}")
+        squares.append((top, left, bottom - top + 1, right - left + 1))
+        centres.append(((top + bottom) / 2, (left + right) / 2))
+    return FieldScene(_tuple2(record.image.tolist()),
+                      tuple(_tuple2(g.tolist()) for g in record.gradients), tuple(labels), tuple(squares),
+                      tuple(centres))
+
+
 def pool_scene(record, mode: str, ceil_mode: bool) -> Scene:
     """A scene from ``experiments.record_pool``: the window has no weights, so the middle grid
     only shows its shape, labelled with the operation (max or avg)."""

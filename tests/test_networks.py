@@ -264,3 +264,28 @@ def test_squeeze_and_excitation_makes_mobilenet_v3_global():
     local = N.measure(model, 224, {last.node: cell})[last.node]
     assert local == tuple((max(0, int(a)), min(223, int(b))) for a, b in N.window(last, cell))
     assert N.measure(model, 224, {last.node: cell}, detach_global=False)[last.node] == ((0, 223), (0, 223))
+
+
+def test_the_resnet18_figure_shows_the_closed_form_and_the_gradient():
+    """receptive-field-resnet18: each panel's square is the closed form's window of the middle
+    cell of layer1 … layer4, and its heat map (autograd, positive twin) is non-zero exactly on
+    that square clipped to the photograph."""
+    from figures import catalog, render
+
+    sc = render.scene_for(catalog.get("receptive-field-resnet18").config())
+    with torch.device("meta"):
+        model = zoo.resnet18()
+    rows = N.stage_fields(model, 224, [s for s in zoo.STAGES["resnet18"] if s[0].startswith("layer")])
+    assert [label.split()[0] for label in sc.labels] == ["layer1", "layer2", "layer3", "layer4"]
+    photo = torch.tensor(sc.photo)
+    assert photo.shape == (224, 224) and 0 <= photo.min() and photo.max() <= 1
+    for (label, f), text, square, values in zip(rows, sc.labels, sc.squares, sc.maps):
+        cell = ((f.output[0] - 1) // 2, (f.output[1] - 1) // 2)
+        (top, bottom), (left, right) = N.window(f, cell)
+        assert square == (top, left, bottom - top + 1, right - left + 1)
+        assert text == f"{label}  {f.output[0]}×{f.output[1]}  r={f.axes[0].size}"
+        seen = torch.nonzero(torch.tensor(values) > 0)
+        assert (int(seen[:, 0].min()), int(seen[:, 0].max())) == (max(0, top), min(223, bottom))
+        assert (int(seen[:, 1].min()), int(seen[:, 1].max())) == (max(0, left), min(223, right))
+        assert max(map(max, values)) == 1.0
+    assert [s[2] for s in sc.squares] == [43, 99, 211, 435]
