@@ -85,8 +85,8 @@ def test_every_step_of_every_gif_decodes_to_the_drawn_step(entry, theme_name, pu
 
     t = theme.get(theme_name)
     steps = json.loads(published[entry.filename(theme_name, "json")])["steps"]
-    palette = encode._reserved_palette(t.colours())
     sc = render.scene_for(entry.config())
+    palette = encode._reserved_palette(render.palette(sc, t))
     with draw.library_defaults(), closing(render.drawn(sc, t)) as frames, \
             Image.open(io.BytesIO(published[entry.filename(theme_name)])) as im:
         drawn = 0
