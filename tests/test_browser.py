@@ -399,6 +399,43 @@ def test_every_caption_states_torchs_value(browser, served, page_name, figure):
     visit.close()
 
 
+BLOCK_CAPTION = re.compile(r"^Y\[(\d+),(\d+),(\d+)\] = (\(?−?[\d.]+\)?)(.*)$")
+READS = {"en": " — read from X: channels {0}, rows {1}–{2}, columns {3}–{4}, with W{5}.",
+         "zh": "——读取 X 的通道 {0}，第 {1}–{2} 行、第 {3}–{4} 列，用卷积核 W{5}。"}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_block_figures_captions_name_the_channels_it_read(browser, served, lang):
+    """channels-3d: each step's caption names its output cell (channel, row, column) with the value
+    torch computes here, and, in the page's language, the input channels, rows and columns read."""
+    import torch.nn.functional as F
+
+    from figures import experiments
+
+    record = experiments.record_channels_3d()
+    expected = F.conv2d(record.input[None], record.weight, record.bias)[0]
+    visit = Visit(browser, f"{served}{lang}/channels/")
+    page = visit.page
+    index = page.evaluate("() => [...document.querySelectorAll('.player')].findIndex(p =>"
+                          " p.parentElement.querySelector(\"img[src*='figures/channels-3d.gif']\"))")
+    assert index >= 0
+    page.locator(".player").nth(index).focus()
+    page.keyboard.press("Home")
+    sep = {"en": ", ", "zh": "、"}[lang]
+    for n in range(expected.numel()):
+        page.wait_for_function("([i, n]) => document.querySelectorAll('.player__counter')[i].textContent"
+                               ".startsWith(`${n} /`)", arg=[index, n + 1])
+        m = BLOCK_CAPTION.search(player_state(page, index)["caption"])
+        assert m, player_state(page, index)
+        o, r, c = (int(m.group(i)) for i in (1, 2, 3))
+        assert (o, r, c) == (n // 4, *divmod(n % 4, 2))
+        assert float(m.group(4).strip("()").replace("−", "-")) == expected[o, r, c].item()
+        assert m.group(5) == READS[lang].format(sep.join("012"), r, r + 2, c, c + 2, "₀₁"[o])
+        page.keyboard.press("ArrowRight")
+    assert visit.errors == [], visit.errors
+    visit.close()
+
+
 def test_reduced_motion_starts_paused_on_the_last_step(browser, served):
     visit = Visit(browser, f"{served}en/sliding-window/", reduced_motion="reduce")
     page = visit.page
