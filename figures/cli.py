@@ -1,6 +1,9 @@
 """``python -m figures``: shapes, single figures and the whole catalog from the command line.
 
     python -m figures shape conv --input 5 --kernel 3 --stride 2 --padding 1
+    python -m figures shape conv --input 224 --kernel 3 --stride 2 --padding tf-same   # TensorFlow's SAME
+    python -m figures shape conv --input 100 --dims 1 --kernel 3 --dilation 4 --padding causal
+    python -m figures shape max --input 16x112x112 --kernel 1x3x3 --stride 1x2x2 --json
     python -m figures render transposed --input 2 --kernel 3 --stride 2 -o up.gif
     python -m figures render conv --input 5 --kernel 3 -o steps.pdf      # one page per step
     python -m figures render conv --input 5 --kernel 3 --steps slides/conv --format svg
@@ -80,6 +83,34 @@ def _padding(text: str):
     return _pair("--padding", 0)(text)
 
 
+SIZES = re.compile(r"\s*-?[0-9]+\s*(?:[x×,]\s*-?[0-9]+\s*){0,2}", re.ASCII)
+# the paddings `shape` takes by name: torch's, TensorFlow's SAME (ONNX SAME_UPPER), ONNX SAME_LOWER, causal
+PADDING_WORDS = {"same": "same", "valid": "valid", "tf-same": "same-upper", "same-upper": "same-upper",
+                 "same-lower": "same-lower", "causal": "causal"}
+
+
+def _sizes(option: str, minimum: int):
+    """One to three integers (N, HxW, DxHxW), as ``shape`` takes them for 1-D, 2-D and 3-D."""
+    def parse(text: str) -> tuple[int, ...]:
+        if not SIZES.fullmatch(text):
+            raise argparse.ArgumentTypeError(f"{text!r} is not a size: give N, HxW or DxHxW (integers)")
+        values = tuple(int(v) for v in re.split(r"[x×,]", text))
+        for v in values:
+            if v < minimum:
+                rule = "positive" if minimum == 1 else "0 or more"
+                raise argparse.ArgumentTypeError(f"{text!r}: {v} is not allowed, {option} must be {rule}")
+        return values
+
+    parse.__name__ = option
+    return parse
+
+
+def _shape_padding(text: str):
+    if text in PADDING_WORDS:
+        return text
+    return _sizes("--padding", 0)(text)
+
+
 def _add_geometry(p: argparse.ArgumentParser, pool: bool = False) -> None:
     p.add_argument("--input", required=True, type=_pair("--input", 1), metavar="H[xW]")
     p.add_argument("--kernel", required=True, type=_pair("--kernel", 1), metavar="K[xK]")
@@ -98,7 +129,19 @@ def make_parser() -> Parser:
     shape = sub.add_parser("shape", help="output size and its formula (no torch)")
     shape.add_argument("op", choices=SHAPE_OPS,
                        help="conv, transposed, max or avg pooling (pool is max)")
-    _add_geometry(shape, pool=True)
+    shape.add_argument("--input", required=True, type=_sizes("--input", 1), metavar="[D×]H[×W]",
+                       help="N (a square, or a length with --dims 1, a cube with --dims 3), HxW or DxHxW")
+    shape.add_argument("--dims", type=int, choices=(1, 2, 3), default=None,
+                       help="1-D, 2-D or 3-D (default: 3 for DxHxW, else 2)")
+    shape.add_argument("--kernel", required=True, type=_sizes("--kernel", 1), metavar="K")
+    shape.add_argument("--stride", type=_sizes("--stride", 1), default=None, metavar="S",
+                       help="default 1 (pooling: the kernel)")
+    shape.add_argument("--padding", type=_shape_padding, default=None, metavar="P",
+                       help="integers; or same, valid (torch), tf-same = same-upper (TensorFlow, JAX, ONNX "
+                            "SAME_UPPER), same-lower (ONNX), causal (1-D convolution)")
+    shape.add_argument("--dilation", type=_sizes("--dilation", 1), default=None, metavar="D")
+    shape.add_argument("--output-padding", type=_sizes("--output-padding", 0), default=None, metavar="A",
+                       help="transposed convolution only")
     shape.add_argument("--ceil-mode", action="store_true", help="pooling only")
     shape.add_argument("--json", action="store_true", help="one JSON object")
 
@@ -151,40 +194,141 @@ EXPORT_FORMATS = ("png", "pdf", "svg", "mp4", "webm")
 STEP_FORMATS = ("png", "svg", "pdf")
 
 
-def shape_of(op: str, input, kernel, stride=None, padding=(0, 0), dilation=(1, 1), output_padding=(0, 0),
-             ceil_mode: bool = False) -> arith.Shape:
-    """The verdict of ``shape`` on one configuration (parsed pairs, or "same"/"valid" padding):
-    the shape, or UsageError/ValueError with the one-line reason. The explorer page states the
-    same reasons (tests/test_explore.py compares them)."""
+def _shown(values: tuple) -> str:
+    """Per-axis values as a message shows them: 2 for one axis, (2, 2) for two, (2, 2, 2) for three."""
+    return str(values[0]) if len(values) == 1 else str(tuple(values))
+
+
+def _per_axis_option(option: str, value, dims: int, default: int) -> tuple[int, ...]:
+    if value is None:
+        return (default,) * dims
+    values = (value,) if isinstance(value, int) else tuple(value)
+    if len(values) == 1:
+        return values * dims
+    if len(values) != dims:
+        given = "x".join(map(str, values))
+        allowed = f"1 or {dims}" if dims > 1 else "1"
+        raise UsageError(f"{option} {given}: {len(values)} sizes for a {dims}-D configuration (give {allowed})")
+    return values
+
+
+def shape_of(op: str, input, kernel, stride=None, padding=None, dilation=None, output_padding=None,
+             ceil_mode: bool = False, dims: Optional[int] = None) -> arith.Shape:
+    """The verdict of ``shape`` on one configuration: the shape, or UsageError/ValueError with the
+    one-line reason. Sizes are integers or tuples of 1 to 3 (one for every axis); ``dims`` is 1, 2
+    or 3, by default 3 for three input sizes, else 2. ``padding`` may also be "same", "valid",
+    "tf-same" = "same-upper", "same-lower" or "causal". The explorer page states the same reasons
+    (tests/test_explore.py compares them)."""
     if op not in SHAPE_OPS:
         raise UsageError(f"op {_q(op)}: give one of {', '.join(SHAPE_OPS)}")
-    if op in ("max", "avg", "pool"):
-        if output_padding != (0, 0):
-            raise UsageError(f"--output-padding {output_padding}: pooling has no output padding")
-        if isinstance(padding, str):
+    sizes = (input,) if isinstance(input, int) else tuple(input)
+    if dims is None:
+        dims = 3 if len(sizes) == 3 else 2
+    if dims not in (1, 2, 3):
+        raise UsageError(f"--dims {dims}: give 1, 2 or 3")
+    input = _per_axis_option("--input", sizes, dims, 1)
+    kernel = _per_axis_option("--kernel", kernel, dims, 1)
+    pooling = op in ("max", "avg", "pool")
+    stride = _per_axis_option("--stride", stride, dims, 1) if stride is not None or not pooling else None
+    if isinstance(padding, str):
+        if padding not in PADDING_WORDS:
+            raise UsageError(f"--padding {_q(padding)}: give integers or one of {', '.join(PADDING_WORDS)}")
+        word, padding = padding, PADDING_WORDS[padding]
+    else:
+        padding = _per_axis_option("--padding", padding, dims, 0)
+    dilation = _per_axis_option("--dilation", dilation, dims, 1)
+    output_padding = _per_axis_option("--output-padding", output_padding, dims, 0)
+    if pooling:
+        if set(output_padding) != {0}:
+            raise UsageError(f"--output-padding {_shown(output_padding)}: pooling has no output padding")
+        if padding in ("same", "valid"):
             raise UsageError(f"--padding {padding}: pooling takes integer padding")
-        if op == "avg" and dilation != (1, 1):
-            raise UsageError(f"--dilation {dilation}: average pooling has no dilation")
-        return arith.pool2d(input, kernel, stride, padding, dilation, ceil_mode)
+        if padding == "causal":
+            raise UsageError("--padding causal: only a convolution is causal; pooling takes integer padding, "
+                             "tf-same or same-lower")
+        if op == "avg" and set(dilation) != {1}:
+            raise UsageError(f"--dilation {_shown(dilation)}: average pooling has no dilation")
+        if op == "avg" and isinstance(padding, str):
+            raise UsageError(f"--padding {word}: TensorFlow's SAME average pooling leaves the padded cells out "
+                             f"of each average, which F.pad and nn.AvgPool{dims}d cannot reproduce; give "
+                             f"integer padding (or max pooling)")
+        if ceil_mode and isinstance(padding, str):
+            raise UsageError(f"--ceil-mode: --padding {word} already fixes the output at ⌈input / stride⌉")
+        pool = {1: arith.pool1d, 2: arith.pool2d, 3: arith.pool3d}[dims]
+        return pool(input, kernel, stride, padding, dilation, ceil_mode, average=op == "avg")
     if ceil_mode:
         raise UsageError("--ceil-mode: only pooling has a ceil mode")
-    config = Config(op, input, kernel, stride or (1, 1), padding, dilation, output_padding)
-    return _checked_shape(config, draw=False)
+    if op == "conv" and set(output_padding) != {0}:
+        raise UsageError(f"--output-padding {_shown(output_padding)}: only a transposed convolution has one")
+    if op == "transposed" and isinstance(padding, str):
+        raise UsageError(f"--padding {word}: a transposed convolution takes integer padding")
+    if padding == "causal" and dims != 1:
+        raise UsageError(f"--padding causal: only a 1-D convolution is causal (--dims 1), and this one is {dims}-D")
+    if op == "conv":
+        return {1: arith.conv1d, 2: arith.conv2d, 3: arith.conv3d}[dims](input, kernel, stride, padding, dilation)
+    transposed = {1: arith.conv_transpose1d, 2: arith.conv_transpose2d, 3: arith.conv_transpose3d}[dims]
+    return transposed(input, kernel, stride, padding, dilation, output_padding)
+
+
+def _arg(values: tuple) -> str:
+    """A layer's argument as one writes it: 3 when every axis has 3, else (1, 3, 3)."""
+    return str(values[0]) if len(set(values)) == 1 else str(tuple(values))
+
+
+def pytorch_lines(op: str, shape: arith.Shape, kernel, stride, dilation) -> list[str]:
+    """The PyTorch lines that reproduce a shape padded per side: F.pad, then the layer with
+    padding=0 (max pooling pads with −∞)."""
+    dims = len(shape.input)
+    kernel, dilation = tuple(kernel), tuple(dilation)
+    if stride is None:
+        stride = kernel if op in ("max", "pool") else (1,) * dims
+    stride = tuple(stride)
+    flat = [n for before_after in reversed(shape.pads) for n in before_after]  # F.pad: last axis first
+    fill = ', value=float("-inf")' if op in ("max", "pool") else ""
+    args = [f"kernel_size={_arg(kernel)}"]
+    if op in ("max", "pool") or set(stride) != {1}:
+        args.append(f"stride={_arg(stride)}")
+    args.append("padding=0")
+    if set(dilation) != {1}:
+        args.append(f"dilation={_arg(dilation)}")
+    layer = f"nn.Conv{dims}d(C_in, C_out, " if op == "conv" else f"nn.MaxPool{dims}d("
+    return [f"x = F.pad(x, ({', '.join(map(str, flat))}){fill})", f"y = {layer}{', '.join(args)})(x)"]
 
 
 def _shape(args) -> int:
     result = shape_of(args.op, args.input, args.kernel, args.stride, args.padding, args.dilation,
-                      args.output_padding, args.ceil_mode)
+                      args.output_padding, args.ceil_mode, args.dims)
+    padding, lines = {}, []
+    if result.pads:
+        for axis, (before, after) in zip(result.axes, result.pads):
+            first, second = arith.SIDES[axis]
+            padding.update({first: before, second: after})
+        dims = len(result.input)
+        stride = args.stride and shape_of_option(args.stride, dims)
+        lines = pytorch_lines(args.op, result, shape_of_option(args.kernel, dims), stride,
+                              shape_of_option(args.dilation or (1,), dims))
     if args.json:
-        print(json.dumps({
+        data = {
             "op": args.op,
+            "dims": len(result.input),
             "input": list(result.input),
             "output": list(result.output),
-            "formula": {"height": result.formulas[0], "width": result.formulas[1]},
-        }, ensure_ascii=False))
+            "formula": dict(zip(result.axes, result.formulas)),
+        }
+        if padding:
+            data.update(padding=padding, pytorch=lines)
+        print(json.dumps(data, ensure_ascii=False))
     else:
         print(result.describe())
+        if padding:
+            print("padding: " + ", ".join(f"{side} {n}" for side, n in padding.items()))
+            print("\n".join(lines))
     return 0
+
+
+def shape_of_option(values: tuple, dims: int) -> tuple[int, ...]:
+    """An option's sizes, one per axis (a single size stands for every axis)."""
+    return tuple(values) * dims if len(values) == 1 else tuple(values)
 
 
 def _checked_shape(config: Config, draw: bool) -> arith.Shape:
