@@ -235,6 +235,7 @@ def _chapters() -> list:
         PanelEntry("channel-sum", "channels"),
         PanelEntry("transposed-scatter", "scatter"),
         PanelEntry("output-padding-ambiguity", "lockstep"),
+        PanelEntry("tf-same-padding", "same-upper"),
         PanelEntry("photo-edges", "photo", fmt="png"),
         PanelEntry("photo-stride", "photo", fmt="png"),
         PanelEntry("conv-matrix", "matrix"),

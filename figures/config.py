@@ -168,6 +168,7 @@ PANEL_FIGURES = {
     "dilation-coverage": ((7, 7), (5, 5), 26, "k=3 d=1,p=0 d=2,p=1"),
     "channel-sum": ((4, 4), (2, 2), 5, "C_in=3 C_out=1 k=3"),
     "output-padding-ambiguity": ((8, 8), (4, 4), 17, "k=3 s=2 p=1 i=7,8"),
+    "tf-same-padding": ((6, 6), (3, 3), 10, "k=3 s=2 SAME i=6,5"),
     "transposed-scatter": ((2, 2), (5, 5), 5, "k=3 s=2 p=0"),
     "photo-edges": ((144, 144), (144, 144), 1, "C_out=4 k=3 p=1"),
     "photo-stride": ((144, 144), (72, 72), 1, "k=3 s=2 p=1 groups=4"),

@@ -583,6 +583,39 @@ def record_two_sizes(sizes: Sequence[int] = (7, 8), kernel: int = 3, stride: int
     return records
 
 
+def record_padded(x: torch.Tensor, weight: torch.Tensor, pads: tuple[int, int, int, int],
+                  stride: IntOrPair = 1, dilation: IntOrPair = 1) -> ConvRecord:
+    """A convolution of ``x`` padded explicitly by ``pads`` = (top, bottom, left, right), as a port
+    of TensorFlow's ``"SAME"`` does it: ``F.pad`` first, then the convolution with padding 0.
+    Checked against ``F.conv2d`` on ``F.pad(x, (left, right, top, bottom))``."""
+    top, bottom, left, right = pads
+    stride, dilation = _pair(stride), _pair(dilation)
+    grid = F.pad(x, (left, right, top, bottom))
+    mask = F.pad(torch.ones_like(x), (left, right, top, bottom))
+    roles = tuple(tuple(INPUT if m else PAD for m in row) for row in mask.tolist())
+    rec = _slide(grid, roles, weight, stride, dilation)
+    expected = F.conv2d(F.pad(_as_batch(x), (left, right, top, bottom)), _as_batch(weight),
+                        stride=stride, dilation=dilation)[0, 0]
+    if not torch.equal(rec.output, expected):
+        raise AssertionError("the recorded windows do not reproduce F.conv2d on the padded input")
+    return replace(rec, input_shape=tuple(x.shape), padding=(top, left))
+
+
+def record_same_upper(sizes: Sequence[int] = (6, 5), kernel: int = 3, stride: int = 2) -> tuple[ConvRecord, ...]:
+    """TensorFlow's ``"SAME"`` (ONNX ``SAME_UPPER``) with a stride on square inputs of each size:
+    the padding of ``arith.same_upper_padding`` on each axis (the odd cell after: bottom, right),
+    then a convolution with padding 0. Every output is ⌈size / stride⌉ cells wide."""
+    records = []
+    for n in sizes:
+        before, after = arith.same_upper_padding(n, kernel, stride)
+        x, w = make_values("arange", n, kernel)
+        rec = record_padded(x, w, (before, after, before, after), stride)
+        if tuple(rec.output.shape) != (-(-n // stride),) * 2:
+            raise AssertionError(f"size={n}: SAME gives ⌈{n}/{stride}⌉ cells, not {tuple(rec.output.shape)}")
+        records.append(rec)
+    return tuple(records)
+
+
 # --- tensors as blocks: channels, groups, pixel shuffle (drawn by figures.blocks) ------------
 
 Cell3 = tuple[int, int, int]  # (channel, row, column)

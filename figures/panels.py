@@ -91,12 +91,18 @@ def _conv_note(record, show: str) -> str:
     k, s, p, d = record.kernel.shape[0], record.stride[0], record.padding[0], record.dilation[0]
     if show == "formula":  # the output size, with the numbers filled in
         return f"k={k}   s={s}   p={p}      " + arith.conv_axis(record.input_shape[0], k, s, p, d).formula
+    if show == "same":  # TensorFlow's SAME: ⌈i/s⌉ cells, the padding they need, split before + after
+        i, o = record.input_shape[0], record.output.shape[0]
+        after = record.grid.shape[0] - i - p
+        need = f"({o} − 1)·{s} + {d * (k - 1) + 1} − {i}"
+        return f"k={k}   s={s}      ⌈{i} / {s}⌉ = {o}      {need} = {p + after} = {p} + {after}"
     return f"k={k}   d={d}   p={p}   s={s}      d·(k−1)+1 = {d * (k - 1) + 1}"
 
 
 def lockstep_scene(records, show: str = "span") -> PanelScene:
     """Convolutions with the same number of output cells, one per row, stepping together; under
-    each row its parameters and the kernel's span (``show="span"``) or the output-size formula."""
+    each row its parameters and the kernel's span (``show="span"``), the output-size formula
+    (``"formula"``), or TensorFlow's ``"SAME"`` arithmetic: ⌈i/s⌉ and the padding split (``"same"``)."""
     counts = {len(r.windows) for r in records}
     assert len(counts) == 1, "lockstep rows need the same number of output cells"
     rows = tuple(_conv_row(r, "X", "W") for r in records)

@@ -25,6 +25,7 @@ PANELS = {  # panel figure → its experiment and scene builder
     "dilation-coverage": lambda: panels.lockstep_scene(experiments.record_dilation_coverage()),
     "channel-sum": lambda: panels.channels_scene(experiments.record_channels()),
     "output-padding-ambiguity": lambda: panels.lockstep_scene(experiments.record_two_sizes(), show="formula"),
+    "tf-same-padding": lambda: panels.lockstep_scene(experiments.record_same_upper(), show="same"),
     "transposed-scatter": lambda: panels.scatter_scene(
         experiments.record_scatter(*experiments.make_values("arange", 2, 3), stride=2)),
     "photo-edges": lambda: panels.photo_edges_scene(experiments.record_photo()),

@@ -291,6 +291,35 @@ def test_two_input_sizes_give_one_output_size():
     assert [note.endswith("= 4") for note in scene.notes] == [True, True]
 
 
+def test_tf_same_padding_pads_after_and_matches_torch_on_the_padded_input():
+    """tf-same-padding: 6×6 is padded (0, 1), 5×5 (1, 1), on both axes; every window's sum, every
+    output and the notes' numbers are torch's on F.pad of the input (and JAX's "SAME", if installed)."""
+    scene = render.scene_for(catalog.get("tf-same-padding").config())
+    rows = [[_values(p) for p in row if not isinstance(p, str)] for row in scene.rows]
+    roles = [row[0].grid.cells for row in scene.rows]
+    for n, (before, after), (grid, w, y), cells in zip((6, 5), ((0, 1), (1, 1)), rows, roles):
+        x = torch.arange(1., n * n + 1, dtype=torch.float64).reshape(1, 1, n, n)
+        padded = F.pad(x, (before, after, before, after))
+        assert torch.equal(grid, padded[0, 0]) and grid.shape == (7, 7)
+        assert [r for r, row in enumerate(cells) if all(c == "pad" for c in row)] == (list(range(before)) + [6])
+        assert all(row[6] == "pad" for row in cells) and all(row[0] == "pad" for row in cells) == (before == 1)
+        assert torch.equal(y, F.conv2d(padded, w[None, None], stride=2)[0, 0]) and y.shape == (3, 3)
+        try:
+            from jax import lax
+        except ImportError:
+            continue
+        same = lax.conv_general_dilated(x.numpy(), w[None, None].numpy(), (2, 2), "SAME")
+        assert torch.equal(torch.from_numpy(same.__array__()[0, 0].copy()), y)
+    assert len(scene.frames) == 10
+    for k, frame in enumerate(scene.frames[:-1]):
+        a, _, out1, b, _, out2 = frame.states
+        assert out1.current == out2.current == divmod(k, 3)
+        for window, (grid, _, y) in ((a, rows[0]), (b, rows[1])):
+            assert min(window.footprint) == (2 * (k // 3), 2 * (k % 3))  # stride 2 from the top left
+            assert sum(grid[cell] for cell in window.footprint) == y[divmod(k, 3)]
+    assert scene.notes == ("k=3   s=2      ⌈6 / 2⌉ = 3      (3 − 1)·2 + 3 − 6 = 1 = 0 + 1",
+                           "k=3   s=2      ⌈5 / 2⌉ = 3      (3 − 1)·2 + 3 − 5 = 2 = 1 + 1")
+
 @pytest.mark.parametrize("entry", [e for e in catalog.CATALOG if isinstance(e, catalog.PanelEntry)], ids=lambda e: e.name)
 def test_panel_figures_declare_their_frames(entry):
     """config.PANEL_FIGURES states each panel figure's frame count without torch (for the build's
