@@ -162,3 +162,24 @@ def test_every_step_names_the_cells_it_computes_and_what_it_read(name):
     if name == "pixel-shuffle-3d":
         assert [c["cell"] for c in first["cells"]] == [[0, 0, 0], [0, 0, 2], [0, 2, 0], [0, 2, 2]]
         assert "kernel" not in first["reads"]
+
+
+def test_vector_output_has_a_page_per_step_with_every_number_as_text(tmp_path, monkeypatch):
+    """PDF (a page per step) and SVG (the last step) of a block figure: the renderer's pose()
+    sets every artist, and every number of every block is text (what a slide can search)."""
+    import io
+    import xml.etree.ElementTree as ET
+
+    from pypdf import PdfReader
+
+    monkeypatch.setenv("FIGURES_CACHE", str(tmp_path / "cache"))
+    entry = catalog.get("channels-3d")
+    scene = render.scene_for(entry.config())
+    reader = PdfReader(io.BytesIO(render.figure_bytes(entry.config(), "light", "pdf")))
+    assert len(reader.pages) == len(scene.frames)
+    words = reader.pages[-1].extract_text().split()
+    root = ET.fromstring(render.figure_bytes(entry.config(), "dark", "svg"))
+    texts = [t.text for t in root.iter("{http://www.w3.org/2000/svg}text") if t.text]
+    for block in scene.blocks:
+        numbers = {draw.fmt(v) for plate in block.values for row in plate for v in row}
+        assert numbers <= set(words) and numbers <= set(texts), block.label
