@@ -248,6 +248,11 @@ def _chapters() -> list:
         PanelEntry("groups-3d", "groups"),
         PanelEntry("depthwise-separable-3d", "separable"),
         PanelEntry("pixel-shuffle-3d", "pixel-shuffle"),
+        # sequences and volumes
+        PanelEntry("conv1d", "sequence"),
+        PanelEntry("causal-conv1d", "causal"),
+        PanelEntry("dilated-causal-stack", "causal-stack"),
+        PanelEntry("conv3d-slices", "volume"),
     ]
 
 

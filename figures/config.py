@@ -182,6 +182,10 @@ PANEL_FIGURES = {
     "groups-3d": ((3, 3), (2, 2), 17, "C_in=4 C_out=4 k=2 groups=2"),
     "depthwise-separable-3d": ((3, 3), (2, 2), 21, "C_in=3 k=2 groups=3, 1×1 C_out=2"),
     "pixel-shuffle-3d": ((2, 2), (4, 4), 5, "C·r²=4 r=2"),
+    "conv1d": ((1, 10), (1, 8), 9, "k=3 W=1,0,−1"),
+    "causal-conv1d": ((1, 8), (1, 8), 9, "k=3 p=(1,1),(2,0)"),
+    "dilated-causal-stack": ((1, 16), (1, 16), 5, "k=2 d=1,2,4,8 causal"),
+    "conv3d-slices": ((4, 4), (2, 2), 13, "D×H×W=4×4×4 k=2×3×3"),
 }
 
 

@@ -25,6 +25,8 @@ from .scene import Frame, Grid, Scene
 GAP = 1.4  # cells between two grids
 MARGIN = 0.6  # cells around the figure
 LABEL_ROWS = 1.3  # cells above the grids for their labels
+SIDE_GAP = 0.35  # cells between a label beside its grid and the grid
+LINK_LW = 1.44  # a line from a traced cell to a cell it read: 2 px
 FOOTER_ROWS = 2.4  # cells below the grids for the parameters and the formula
 
 
@@ -477,6 +479,8 @@ class PanelRenderer:
         from .panels import Panel
 
         self.scene, self.theme = scene, theme
+        # labels beside their grids (rows of 1-D signals) share one column, so that the rows align
+        side_w = max((_text_cells(p.grid.label) * 0.9 + SIDE_GAP for p in scene.panels if p.side), default=0.0)
         layout = []  # (row, [(item, x)], row width, panel height)
         for row in scene.rows:
             x, placed, tallest = 0.0, [], 0.0
@@ -484,8 +488,10 @@ class PanelRenderer:
                 if isinstance(item, Panel):
                     if n and isinstance(row[n - 1], Panel):
                         x += GAP
+                    x += (side_w if item.side else 0.0) + item.pad[0]
                     placed.append((item, x))
-                    x += max(item.size[1], _text_cells(item.grid.label) * 0.9)
+                    x += (item.size[1] if item.side else max(item.size[1], _text_cells(item.grid.label) * 0.9))
+                    x += item.pad[1]
                     tallest = max(tallest, item.size[0])
                 else:
                     placed.append((item, x))
@@ -512,8 +518,12 @@ class PanelRenderer:
                     continue
                 h, w = item.size
                 y0 = top + (tallest - h) / 2
-                ax.text(x, y0 - 0.45, item.grid.label, ha="left", va="baseline", color=theme.label[item.grid.role],
-                        fontsize=th.LABEL_PT, fontweight="bold", family=th.FONT)
+                if item.side:
+                    ax.text(x - item.pad[0] - SIDE_GAP, y0 + h / 2, item.grid.label, ha="right", va="center",
+                            color=theme.label[item.grid.role], fontsize=th.LABEL_PT, fontweight="bold", family=th.FONT)
+                else:
+                    ax.text(x, y0 - 0.45, item.grid.label, ha="left", va="baseline", color=theme.label[item.grid.role],
+                            fontsize=th.LABEL_PT, fontweight="bold", family=th.FONT)
                 if item.cmap:
                     lo, hi = item.limits
                     ax.imshow(item.grid.values, cmap=item.cmap, vmin=lo, vmax=hi, interpolation="antialiased",
@@ -528,6 +538,9 @@ class PanelRenderer:
                 ax.text(width / 2, top + tallest + 0.6, note, ha="center", va="center", color=theme.text,
                         fontsize=th.LABEL_PT, family=th.FONT)
             y = top + tallest + (NOTE_ROWS if note else 0.3)
+        # what a cell read, as lines from it to the cells below or above (a trace), drawn under the outlines
+        self.links = ax.add_collection(LineCollection([], colors=theme.strong["kernel"], linewidths=LINK_LW,
+                                                      antialiased=False, zorder=3, animated=True), autolim=False)
         ax.set_xlim(0, self.fig.get_figwidth() * th.DPI / th.CELL_PX)  # imshow must not rescale the axes
         ax.set_ylim(self.fig.get_figheight() * th.DPI / th.CELL_PX, 0)
         ax.set_aspect("auto")
@@ -598,7 +611,14 @@ class PanelRenderer:
             if state.current is not None:
                 current.set_xy((x0 + state.current[1], y0 + state.current[0]))
             outlines += [a for a in (window, *cells, current) if a.get_visible()]
-        return changing, outlines
+        segments = []
+        for a, (ra, ca), b, (rb, cb) in frame.links:
+            (_, xa, ya, *_), (_, xb, yb, *_) = self.grids[a], self.grids[b]
+            down = 1 if ya + ra < yb + rb else 0  # from the lower edge of the upper cell to the upper edge of the other
+            segments.append(((xa + ca + 0.5, ya + ra + down), (xb + cb + 0.5, yb + rb + 1 - down)))
+        self.links.set_segments(segments)
+        self.links.set_visible(bool(segments))
+        return changing, ([self.links] if segments else []) + outlines
 
     def pose(self, frame) -> None:
         """Set every artist to ``frame``, for a picture drawn whole (vector output)."""

@@ -781,3 +781,166 @@ def record_pixel_shuffle(channels: int = 1, factor: int = 2, size: int = 2) -> S
     if any(output[o].item() != x[s].item() for o, s in sources.items()):
         raise AssertionError("the recorded sources do not reproduce torch.nn.functional.pixel_shuffle")
     return ShuffleRecord(x, r, sources, output)
+
+
+# --- sequences and volumes: 1-D, causal and 3-D convolutions (the sequences chapter) ---------
+
+@dataclass(frozen=True)
+class SequenceRecord:
+    """A 1-D convolution of a signal padded by ``padding`` = (left, right) zeros (``F.pad``), and
+    for each output cell the cells of the padded signal it read, found by autograd."""
+
+    signal: torch.Tensor  # (L,), before padding
+    padding: tuple[int, int]
+    kernel: torch.Tensor  # (k,)
+    dilation: int
+    windows: tuple[tuple[int, ...], ...]  # per output cell, the padded cells it read, in kernel order
+    output: torch.Tensor  # (L_out,)
+
+    @property
+    def padded(self) -> torch.Tensor:
+        return F.pad(self.signal, self.padding)
+
+
+def _read_cells(y: torch.Tensor, x: torch.Tensor) -> list[tuple[int, ...]]:
+    """For each cell of the last axis of ``y`` (a function of ``x`` through convolutions with
+    positive weights), the indices of the cells of ``x`` whose gradient is not zero."""
+    cells = []
+    for t in range(y.shape[-1]):
+        (grad,) = torch.autograd.grad(y[..., t].sum(), x, retain_graph=True)
+        cells.append(tuple(torch.nonzero(grad.reshape(-1)).flatten().tolist()))
+    return cells
+
+
+def record_conv1d(x: torch.Tensor, w: torch.Tensor, padding: tuple[int, int] = (0, 0),
+                  dilation: int = 1) -> SequenceRecord:
+    """``nn.Conv1d(1, 1, k, dilation=d, bias=False)`` on ``F.pad(x, padding)``; the cells each
+    output read are the nonzero gradients of a twin with a kernel of ones; checked against
+    ``F.conv1d`` with the padding given to torch where it is symmetric."""
+    x, w = x.to(torch.float64), w.to(torch.float64)
+    layer = torch.nn.Conv1d(1, 1, len(w), dilation=dilation, bias=False, dtype=torch.float64)
+    with torch.no_grad():
+        layer.weight.copy_(w.reshape(1, 1, -1))
+        output = layer(F.pad(x, padding)[None, None])[0, 0]
+    padded = F.pad(x, padding).detach().requires_grad_(True)
+    ones = F.conv1d(padded[None, None], torch.ones(1, 1, len(w), dtype=torch.float64), dilation=dilation)
+    windows = _read_cells(ones[0, 0], padded)
+    if any(len(cells) != len(w) for cells in windows):
+        raise AssertionError("a window of the 1-D convolution does not read k cells")
+    grid = padded.detach()
+    values = torch.tensor([sum(float(grid[c]) * float(v) for c, v in zip(cells, w)) for cells in windows],
+                          dtype=torch.float64)
+    if not torch.equal(values, output):
+        raise AssertionError("the recorded windows do not reproduce nn.Conv1d")
+    if padding[0] == padding[1] and not torch.equal(
+            F.conv1d(x[None, None], w[None, None], padding=padding[0], dilation=dilation)[0, 0], output):
+        raise AssertionError("F.pad then padding=0 is not torch's own padding")
+    return SequenceRecord(x, tuple(padding), w, dilation, tuple(windows), output.detach())
+
+
+SIGNAL = (1.0, 3.0, 4.0, 4.0, 2.0, 0.0, 1.0, 5.0, 6.0, 3.0)  # the 1-D figure's signal
+
+
+def record_sequence() -> SequenceRecord:
+    """The ``conv1d`` figure: a 10-sample signal and the kernel (1, 0, −1), no padding."""
+    return record_conv1d(torch.tensor(SIGNAL), torch.tensor([1.0, 0.0, -1.0]))
+
+
+def record_causal(length: int = 8, kernel: int = 3) -> tuple[SequenceRecord, SequenceRecord]:
+    """The ``causal-conv1d`` figure: x = 1 … ``length`` and a kernel of ones, padded the centred
+    way, (k−1)/2 zeros on each side, and the causal way, k − 1 zeros on the left only. Checked:
+    every causal output reads no input later than its own time step; every centred one but the
+    last reads one."""
+    x = torch.arange(1.0, length + 1, dtype=torch.float64)
+    w = torch.ones(kernel, dtype=torch.float64)
+    centred = record_conv1d(x, w, ((kernel - 1) // 2, (kernel - 1) // 2))
+    causal = record_conv1d(x, w, (kernel - 1, 0))
+    for t, cells in enumerate(causal.windows):
+        if max(cells) - (kernel - 1) != t:  # padded index − left padding = input time step
+            raise AssertionError(f"causal output {t} reads the future")
+    ahead = [t for t, c in enumerate(centred.windows) if t < max(c) - (kernel - 1) // 2 < length]
+    if ahead != list(range(length - 1)):
+        raise AssertionError("a centred window should read one step ahead")
+    return centred, causal
+
+
+@dataclass(frozen=True)
+class CausalStackRecord:
+    """A stack of causal 1-D convolutions (kernel ``k``, dilations ``dilations``, weights of one),
+    the last output cell traced back to the input by autograd."""
+
+    length: int
+    kernel: int
+    dilations: tuple[int, ...]
+    gradients: tuple[torch.Tensor, ...]  # ∂y[-1]/∂map, input first: the number of paths
+    reads: tuple[tuple[tuple[int, tuple[int, ...]], ...], ...]  # per layer: (cell of its output, cells of its input it read)
+
+
+def record_causal_stack(length: int = 16, kernel: int = 2, dilations: Sequence[int] = (1, 2, 4, 8)
+                        ) -> CausalStackRecord:
+    """WaveNet's stack (van den Oord et al., 2016): each layer ``F.pad(h, (d·(k−1), 0))`` then
+    ``nn.Conv1d(1, 1, k, dilation=d)``; the last cell of the last map traced back with autograd,
+    and for each traced cell the cells of the map below it read (autograd again). Checked: the
+    traced input cells are the last 1 + (k−1)·Σd, as ``arith.receptive_field_step`` says."""
+    layers = [torch.nn.Conv1d(1, 1, kernel, dilation=d, bias=False, dtype=torch.float64) for d in dilations]
+    with torch.no_grad():
+        for layer in layers:
+            layer.weight.fill_(1.0)
+    x = torch.ones(length, dtype=torch.float64, requires_grad=True)
+    maps = [x]
+    for layer, d in zip(layers, dilations):
+        maps.append(layer(F.pad(maps[-1], (d * (kernel - 1), 0))[None, None])[0, 0])
+    for m in maps:
+        if m.shape != (length,):
+            raise AssertionError("causal padding must keep the length")
+    y = maps[-1]
+    grads = tuple(g.detach().clone() for g in torch.autograd.grad(y[-1], maps, retain_graph=True))
+    reads = []
+    for below, above in zip(maps[:-1], maps[1:]):
+        (grad,) = torch.autograd.grad(y[-1], above, retain_graph=True)
+        traced = torch.nonzero(grad).flatten().tolist()
+        cells = _read_cells(above, below)
+        reads.append(tuple((t, cells[t]) for t in traced))
+    field, jump = 1, 1
+    for d in dilations:
+        field, jump = arith.receptive_field_step(field, jump, kernel, 1, d)
+    if torch.nonzero(grads[0]).flatten().tolist() != list(range(length - field, length)):
+        raise AssertionError("autograd and the receptive-field formula disagree")
+    return CausalStackRecord(length, kernel, tuple(dilations), grads, tuple(reads))
+
+
+@dataclass(frozen=True)
+class VolumeRecord:
+    """``nn.Conv3d(1, 1, k)`` on a D×H×W volume: the output and, for each output cell
+    (depth, row, column in reading order), the input cells (depth, row, column) it read."""
+
+    input: torch.Tensor  # (D, H, W)
+    kernel: torch.Tensor  # (kD, kH, kW)
+    output: torch.Tensor
+    windows: tuple[tuple[Cell3, tuple[Cell3, ...]], ...]
+
+
+def record_conv3d(depth: int = 4, size: int = 4, kernel: tuple[int, int, int] = (2, 3, 3),
+                  seed: int = 5) -> VolumeRecord:
+    """Digits 0–9 (seeded) in a ``depth``×``size``×``size`` volume and a kernel of ones; the
+    cells each output read found by autograd; the output is ``nn.Conv3d``'s and equals the sum,
+    over the kernel's depth, of 2-D convolutions of consecutive slices."""
+    gen = torch.Generator().manual_seed(seed)
+    x = torch.randint(0, 10, (depth, size, size), generator=gen).to(torch.float64)
+    w = torch.ones(kernel, dtype=torch.float64)
+    layer = torch.nn.Conv3d(1, 1, kernel, bias=False, dtype=torch.float64)
+    with torch.no_grad():
+        layer.weight.copy_(w[None, None])
+        output = layer(x[None, None])[0, 0]
+    kd = kernel[0]
+    slices = torch.stack([sum(F.conv2d(x[t + j][None, None], w[j][None, None])[0, 0] for j in range(kd))
+                          for t in range(depth - kd + 1)])
+    if not torch.equal(slices, output):
+        raise AssertionError("nn.Conv3d is not the sum of the 2-D convolutions of its slices")
+    leaf = x.clone().requires_grad_(True)
+    y = F.conv3d(leaf[None, None], w[None, None])[0, 0]
+    windows = []
+    for cell in torch.cartesian_prod(*(torch.arange(n) for n in y.shape)).tolist():
+        (grad,) = torch.autograd.grad(y[tuple(cell)], leaf, retain_graph=True)
+        windows.append((tuple(cell), tuple(tuple(c) for c in torch.nonzero(grad).tolist())))
+    return VolumeRecord(x, w, output.detach(), tuple(windows))

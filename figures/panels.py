@@ -27,6 +27,8 @@ class Panel:
     extent: tuple[float, float] = (0.0, 0.0)  # (height, width) in cells, images only
     limits: tuple[float, float] = (0.0, 0.0)  # (vmin, vmax) of the colour map or of the shading
     shade: bool = False  # a numbered grid whose cells are tinted by value, from ``limits[0]`` to ``limits[1]``
+    pad: tuple[float, float] = (0.0, 0.0)  # blank cells before and after the grid in its row (aligns rows)
+    side: bool = False  # the label left of the grid, not above it (rows of 1-D signals)
 
     @property
     def size(self) -> tuple[float, float]:
@@ -43,12 +45,14 @@ class State:
     footprint: tuple[Cell, ...] = ()
     current: Optional[Cell] = None
     values: Optional[tuple[tuple[float, ...], ...]] = None  # this frame's numbers (NaN: an empty cell)
+    reached: bool = False  # the footprint's cells are what this step computed (a trace): the step data lists them
 
 
 @dataclass(frozen=True)
 class PanelFrame:
     states: tuple[State, ...]  # one per panel, in reading order of the rows
     duration_ms: int
+    links: tuple[tuple[int, Cell, int, Cell], ...] = ()  # lines from (panel, cell) to (panel, cell): what a cell read
 
 
 @dataclass(frozen=True)
@@ -376,3 +380,131 @@ def encoder_decoder_scene(record) -> PanelScene:
     notes = ("Conv2d k=3 s=2 p=1", "ConvTranspose2d k=4 s=2 p=1",
              "cat([u₁, h₁], dim=1)  [1, 2, {0}, {0}]  →  [1, 1, {0}, {0}]".format(st["down1"].shape[0]))
     return PanelScene(rows, notes, (_held(rows),))
+
+
+# --- sequences and volumes (the sequences chapter) -------------------------------------------
+
+NAN = float("nan")
+
+
+def _signal(label: str, role: str, values, roles=None, pad=(0.0, 0.0)) -> Panel:
+    """A 1-D signal as a 1×L grid, its label beside it, ``pad`` blank cells before and after."""
+    values = [float(v) for v in values]
+    return Panel(_grid(f"{label}  1×{len(values) - (roles or []).count('pad')}", role, [values],
+                       [roles] if roles else None), pad=tuple(float(p) for p in pad), side=True)
+
+
+def _pad_roles(record) -> list[str]:
+    left, right = record.padding
+    return ["pad"] * left + ["input"] * len(record.signal) + ["pad"] * right
+
+
+def sequence_scene(record) -> PanelScene:
+    """``conv1d``: the signal X, the kernel W and the output Y in three rows, each output cell
+    under the centre of the window it read; one output cell per step."""
+    x = record.padded.tolist()
+    k, n = len(record.kernel), len(record.output)
+    width = len(x)
+    centre = (k - 1) * record.dilation // 2
+    rows = ((_signal("X", "input", x, _pad_roles(record)),),
+            (_signal("W", "kernel", record.kernel.tolist(), pad=((width - k) / 2, (width - k) / 2)),),
+            (_signal("Y", "output", record.output.tolist(), pad=(centre, width - n - centre)),))
+    frames = [PanelFrame((State(None, tuple((0, c) for c in cells)), State(), State(t + 1, (), (0, t))), STEP_MS)
+              for t, cells in enumerate(record.windows)]
+    frames.append(_held(rows))
+    note = f"k={k}      " + arith.conv_axis(len(record.signal), k, 1, 0, record.dilation).formula
+    return PanelScene(rows, ("", "", note), tuple(frames))
+
+
+def causal_scene(centred, causal) -> PanelScene:
+    """``causal-conv1d``: the same signal and kernel padded the centred way (top pair) and the
+    causal way (bottom pair); every output cell sits under the input of its own time step, so a
+    window that reaches to its right reads the future. One time step per frame, in lockstep."""
+    shift = causal.padding[0]  # the column of time step 0
+    width = shift + len(causal.signal) + max(centred.padding[1], causal.padding[1])
+    rows, notes = [], []
+    for record in (centred, causal):
+        left, right = record.padding
+        x_pad = (shift - left, width - shift - len(record.signal) - right)
+        rows.append((_signal("X", "input", record.padded.tolist(), _pad_roles(record), x_pad),))
+        rows.append((_signal("Y", "output", record.output.tolist(),
+                             pad=(shift, width - shift - len(record.output))),))
+        weights = ", ".join(_number_text(v) for v in record.kernel.tolist())
+        notes += ["", f"k={len(record.kernel)}   W = [{weights}]   p = ({left}, {right})"]
+    frames = []
+    for t in range(len(causal.output)):
+        states = []
+        for record in (centred, causal):
+            states += [State(None, tuple((0, c) for c in record.windows[t])), State(t + 1, (), (0, t))]
+        frames.append(PanelFrame(tuple(states), STEP_MS))
+    frames.append(_held(rows))
+    return PanelScene(tuple(rows), tuple(notes), tuple(frames))
+
+
+def _number_text(value: float) -> str:
+    """A weight as the figure writes it: 1, -1 or 0.5."""
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+def causal_stack_scene(record) -> PanelScene:
+    """``dilated-causal-stack``: the output on top, the input at the bottom, one 1×L row per map.
+    The last output cell first; then each step goes one layer down: the cells reached (each with
+    ∂y/∂cell, the number of paths from it to the output cell) and a line from every traced cell
+    to each cell it read."""
+    n = len(record.gradients)
+    names = ["X"] + [f"h{SUB[i]}" for i in range(1, n - 1)] + ["Y"]
+    order = list(range(n - 1, -1, -1))  # rows from the top: Y, …, h₁, X
+    grads = [g.tolist() for g in record.gradients]
+    rows = tuple((_signal(names[m], "input" if m == 0 else "output", grads[m]),) for m in order)
+    traced = [tuple((0, t) for t, v in enumerate(g) if v != 0) for g in grads]
+    row_of = {m: i for i, m in enumerate(order)}
+
+    def values(m: int, shown: bool):
+        return (tuple(v if shown and v != 0 else NAN for v in grads[m]),)
+
+    frames = []
+    links: list = []
+    for step in range(n):  # step 0: the output cell; step s: map n−1−s reached
+        reached = n - 1 - step
+        if step:
+            layer = reached  # the layer from map ``reached`` to map ``reached + 1``
+            for t, cells in record.reads[layer]:
+                links += [(row_of[reached + 1], (0, t), row_of[reached], (0, c)) for c in cells]
+        states = []
+        for m in order:
+            state = State(values=values(m, m >= reached), footprint=traced[m] if m == reached else (),
+                          reached=m == reached, current=(0, record.length - 1) if m == n - 1 else None)
+            states.append(state)
+        frames.append(PanelFrame(tuple(states), HOLD_MS if step == n - 1 else STEP_MS * 3 // 2, tuple(links)))
+    field, jump = 1, 1
+    for d in record.dilations:
+        field, jump = arith.receptive_field_step(field, jump, record.kernel, 1, d)
+    k = record.kernel
+    dil = " + ".join(map(str, record.dilations))
+    note = f"k={k}   d = {', '.join(map(str, record.dilations))}      r = 1 + ({k} − 1)·({dil}) = {field}"
+    return PanelScene(rows, tuple("" for _ in rows[:-1]) + (note,), tuple(frames))
+
+
+def volume_scene(record, per_row: int = 2) -> PanelScene:
+    """``conv3d-slices``: a D×H×W volume as its depth slices X₀, X₁, … (``per_row`` to a row), the
+    kernel's slices W₀, W₁, … and the output's Y₀, Y₁, …; each step outlines the kD consecutive
+    input slices one output cell read."""
+    depth = record.input.shape[0]
+    kd, kh, kw = record.kernel.shape
+    od, oh, ow = record.output.shape
+    xs = [Panel(_grid(f"X{SUB[j]}", "input", record.input[j].tolist())) for j in range(depth)]
+    ws = [Panel(_grid(f"W{SUB[j]}", "kernel", record.kernel[j].tolist())) for j in range(kd)]
+    ys = [Panel(_grid(f"Y{SUB[j]}", "output", record.output[j].tolist())) for j in range(od)]
+    rows = tuple(tuple(xs[i:i + per_row]) for i in range(0, depth, per_row)) + (tuple(ws), tuple(ys))
+    frames = []
+    for n, ((d, r, c), cells) in enumerate(record.windows):
+        x_states = [State(None, tuple((rr, cc) for dd, rr, cc in cells if dd == j)) for j in range(depth)]
+        y_states = [State(None if j < d else (r * ow + c + 1 if j == d else 0), (), (r, c) if j == d else None)
+                    for j in range(od)]
+        frames.append(PanelFrame(tuple(x_states) + tuple(State() for _ in ws) + tuple(y_states), STEP_MS))
+    frames.append(_held(rows))
+    h = record.input.shape[1]
+    note = (f"X  {depth}×{h}×{h}   W  {kd}×{kh}×{kw}   Y  {od}×{oh}×{ow}      "
+            f"{depth} − {kd} + 1 = {od}   {h} − {kh} + 1 = {oh}")
+    notes = tuple("" for _ in rows[:-1]) + (note,)
+    return PanelScene(rows, notes, tuple(frames))

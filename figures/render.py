@@ -41,6 +41,11 @@ PANELS = {  # panel figure → its experiment and scene builder
     "groups-3d": lambda: blocks.groups_scene(experiments.record_groups_3d()),
     "depthwise-separable-3d": lambda: blocks.separable_scene(experiments.record_separable()),
     "pixel-shuffle-3d": lambda: blocks.pixel_shuffle_scene(experiments.record_pixel_shuffle()),
+    # sequences and volumes: 1-D, causal and 3-D convolutions
+    "conv1d": lambda: panels.sequence_scene(experiments.record_sequence()),
+    "causal-conv1d": lambda: panels.causal_scene(*experiments.record_causal()),
+    "dilated-causal-stack": lambda: panels.causal_stack_scene(experiments.record_causal_stack()),
+    "conv3d-slices": lambda: panels.volume_scene(experiments.record_conv3d()),
 }
 
 # json: the step data of an animation (figures.steps); last: its last step as a PNG; strip: its

@@ -10,8 +10,8 @@ last), how long it shows, and what it computed, with the values torch produced:
 - pooling: the output cell, its value, the operation, and the window's values (a max pooling's
   padding is −∞ to torch and is left out; an average pooling counts it as 0);
 - a receptive-field trace: the map reached so far and the rows and columns traced on it;
-- a panel figure: the cells this step computes (the panels' current cells), each with its
-  panel's symbol and value;
+- a panel figure: the cells this step computes (the panels' current cells, or the cells a
+  trace reached), each with its panel's symbol and value;
 - a figure of blocks (C×H×W tensors): the same, a cell named by (channel, row, column), and what
   the step read: the block's symbol, its channels, the rows and columns on them, and the kernel
   applied (its symbol, as the figure labels it) if any.
@@ -81,16 +81,15 @@ def _panel_steps(scene) -> list[dict]:
     for frame in scene.frames:
         cells, seen = [], set()
         for panel, state in zip(panels, frame.states):
-            if state.current is None:
-                continue
-            r, c = state.current
-            values = state.values if state.values is not None else panel.grid.values
-            value = values[r][c]
-            label = panel.grid.label.split()[0]
-            same = (label, r, c, panel.grid.values)  # one quantity shown in two panels: named once
-            if value == value and same not in seen:  # NaN: an empty cell, nothing computed there
-                seen.add(same)
-                cells.append({"label": label, "cell": [r, c], "value": _number(value)})
+            computed = state.footprint if state.reached else ((state.current,) if state.current is not None else ())
+            for r, c in computed:
+                values = state.values if state.values is not None else panel.grid.values
+                value = values[r][c]
+                label = panel.grid.label.split()[0]
+                same = (label, r, c, panel.grid.values)  # one quantity shown in two panels: named once
+                if value == value and same not in seen:  # NaN: an empty cell, nothing computed there
+                    seen.add(same)
+                    cells.append({"label": label, "cell": [r, c], "value": _number(value)})
         steps.append({"ms": frame.duration_ms, "cells": cells})
     return steps
 

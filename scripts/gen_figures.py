@@ -63,6 +63,10 @@ WORDS = {
         "groups": "a grouped convolution of C×H×W blocks: each output channel reads only its group's channels",
         "separable": "a depthwise-separable block: each channel filtered on its own, then a 1×1 convolution mixes them",
         "pixel-shuffle": "pixel shuffle: the C·r² channels interleaved into an r-times larger map",
+        "sequence": "a 1-D convolution sliding along a signal",
+        "causal": "centred padding against causal padding: which inputs each output reads",
+        "causal-stack": "a dilated causal stack, its last output traced back to the input",
+        "volume": "a 3-D convolution: the kernel moving through a volume, slice by slice",
         "alt": "Figure {name}: {kind}, {params}, {size}",
     },
     "zh": {
@@ -100,6 +104,10 @@ WORDS = {
         "groups": "画成立体块的分组卷积：每个输出通道只读取本组的输入通道",
         "separable": "深度可分离卷积：先逐通道各自滤波，再用 1×1 卷积把通道混合起来",
         "pixel-shuffle": "亚像素卷积中的像素重排：C·r² 个通道交错排进放大 r 倍的特征图",
+        "sequence": "沿信号滑动的一维卷积",
+        "causal": "居中填充与因果填充对照：每个输出读取哪些输入",
+        "causal-stack": "空洞因果卷积堆叠：把最后一个输出逐层追回输入",
+        "volume": "三维卷积：卷积核逐张切片穿过体数据",
         "alt": "图 {name}：{kind}，{params}，{size}",
     },
 }[LANG]
