@@ -387,11 +387,13 @@ def encoder_decoder_scene(record) -> PanelScene:
 NAN = float("nan")
 
 
-def _signal(label: str, role: str, values, roles=None, pad=(0.0, 0.0)) -> Panel:
-    """A 1-D signal as a 1×L grid, its label beside it, ``pad`` blank cells before and after."""
+def _signal(label: str, role: str, values, roles=None, pad=(0.0, 0.0), size: bool = True) -> Panel:
+    """A 1-D signal as a 1×L grid, its label (with its size, unless ``size`` is False) beside it,
+    ``pad`` blank cells before and after."""
     values = [float(v) for v in values]
-    return Panel(_grid(f"{label}  1×{len(values) - (roles or []).count('pad')}", role, [values],
-                       [roles] if roles else None), pad=tuple(float(p) for p in pad), side=True)
+    if size:
+        label = f"{label}  1×{len(values) - (roles or []).count('pad')}"
+    return Panel(_grid(label, role, [values], [roles] if roles else None), pad=tuple(float(p) for p in pad), side=True)
 
 
 def _pad_roles(record) -> list[str]:
@@ -455,7 +457,7 @@ def causal_stack_scene(record) -> PanelScene:
     names = ["X"] + [f"h{SUB[i]}" for i in range(1, n - 1)] + ["Y"]
     order = list(range(n - 1, -1, -1))  # rows from the top: Y, …, h₁, X
     grads = [g.tolist() for g in record.gradients]
-    rows = tuple((_signal(names[m], "input" if m == 0 else "output", grads[m]),) for m in order)
+    rows = tuple((_signal(names[m], "input" if m == 0 else "output", grads[m], size=False),) for m in order)
     traced = [tuple((0, t) for t, v in enumerate(g) if v != 0) for g in grads]
     row_of = {m: i for i, m in enumerate(order)}
 
@@ -481,7 +483,7 @@ def causal_stack_scene(record) -> PanelScene:
         field, jump = arith.receptive_field_step(field, jump, record.kernel, 1, d)
     k = record.kernel
     dil = " + ".join(map(str, record.dilations))
-    note = f"k={k}   d = {', '.join(map(str, record.dilations))}      r = 1 + ({k} − 1)·({dil}) = {field}"
+    note = f"k={k}   d={','.join(map(str, record.dilations))}      r = 1 + ({k} − 1)·({dil}) = {field}"
     return PanelScene(rows, tuple("" for _ in rows[:-1]) + (note,), tuple(frames))
 
 
@@ -504,7 +506,7 @@ def volume_scene(record, per_row: int = 2) -> PanelScene:
         frames.append(PanelFrame(tuple(x_states) + tuple(State() for _ in ws) + tuple(y_states), STEP_MS))
     frames.append(_held(rows))
     h = record.input.shape[1]
-    note = (f"X  {depth}×{h}×{h}   W  {kd}×{kh}×{kw}   Y  {od}×{oh}×{ow}      "
-            f"{depth} − {kd} + 1 = {od}   {h} − {kh} + 1 = {oh}")
-    notes = tuple("" for _ in rows[:-1]) + (note,)
+    x_rows = len(rows) - 2
+    notes = (("",) * (x_rows - 1) + (f"X  {depth}×{h}×{h}", f"W  {kd}×{kh}×{kw}",
+             f"Y  {od}×{oh}×{ow}      {depth} − {kd} + 1 = {od}   {h} − {kh} + 1 = {oh}"))
     return PanelScene(rows, notes, tuple(frames))
