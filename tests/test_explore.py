@@ -1,9 +1,13 @@
 """The explorer page (explore.md, explore.js, explore-arith.js) in a real browser, against the
-Python side: every answer it gives for thousands of hypothesis-drawn configurations is the answer
-of figures.arith (and of `python -m figures shape` for a refusal), and for hundreds the input
-cells it marks for every output cell are the cells torch reads, and its values torch's values."""
+Python side: every answer it gives for thousands of hypothesis-drawn configurations (1-D, 2-D and
+3-D, every padding mode) is the answer of `python -m figures shape` (figures.arith behind it): the
+size, the formulas, the refusal, the paddings per side and the PyTorch lines; and for hundreds the
+input cells it marks for every output cell are the cells torch reads, and its values torch's values."""
 
+import contextlib
+import io
 import json
+import math
 import re
 from urllib.parse import parse_qs, urlsplit
 
@@ -15,7 +19,7 @@ from hypothesis import strategies as st
 from torch import nn
 
 from browsing import Visit, browser  # noqa: F401  (browser: a fixture)
-from figures import cli, theme
+from figures import arith, cli, theme
 from figures.config import MAX_GRID, Config
 from helpers import LANGS, ROOT
 
@@ -25,7 +29,8 @@ FIELDS = {"conv": ("input", "kernel", "stride", "padding", "dilation"),
           "max": ("input", "kernel", "stride", "padding", "dilation", "ceil_mode"),
           "avg": ("input", "kernel", "stride", "padding", "ceil_mode")}
 MIN_CONFIGS, MIN_WINDOWS = 2000, 200  # what the page says the tests compare (test_the_page_states_what_is_compared)
-SEEN = {"accepted": 0, "refused": 0, "ops": set(), "non-square": 0, "windows": 0, "cells": 0}
+SEEN = {"accepted": 0, "refused": 0, "ops": set(), "non-square": 0, "windows": 0, "cells": 0, "dims": set(),
+        "per side": 0, "windows 1-D": 0, "windows per side": 0}
 
 
 @pytest.fixture(scope="module")
@@ -38,62 +43,103 @@ def explorer(browser, served):  # noqa: F811
 
 # ----------------------------------------------------------------------------- configurations
 
-def text(pair, style):
-    """A size as a reader types it: N, or HxW in one of the CLI's spellings."""
-    h, w = pair
-    if h == w and style == 0:
-        return str(h)
-    return [f"{h}x{w}", f"{h}×{w}", f"{h}, {w}", f" {h}x{w} "][style % 4]
+def text(sizes, style):
+    """Sizes as a reader types them: N, HxW or DxHxW in one of the CLI's spellings."""
+    if len(set(sizes)) == 1 and style == 0:
+        return str(sizes[0])
+    sep = ["x", "×", ", ", "x"][style % 4]
+    typed = sep.join(map(str, sizes))
+    return f" {typed} " if style == 3 else typed
+
+
+WORDS = {"conv": ["same", "valid", "tf-same", "same-upper", "same-lower", "causal"],
+         "max": ["tf-same", "same-lower", "same", "causal"], "avg": ["tf-same", "same-lower"], "transposed": ["tf-same"]}
+SIDE_WORDS = {"tf-same", "same-upper", "same-lower", "causal"}  # padded per side: F.pad, then padding=0
 
 
 @st.composite
-def configurations(draw, small=False):
+def configurations(draw, small=False, dims=(2, 2, 1, 3)):
+    """A configuration as a reader gives it: sizes as typed (one for every axis, or one per axis,
+    now and then a wrong number of them), the dimensions chosen, a padding word or sizes."""
     op = draw(st.sampled_from(tuple(FIELDS)))
-    size = st.integers(1, 8 if small else 40)
-    square = draw(st.booleans())
-    h = draw(size)
-    c = {"op": op, "input": (h, h) if square else (h, draw(size))}
-    k = st.integers(1, 4 if small else 9)
-    kh = draw(k)
-    c["kernel"] = (kh, kh) if draw(st.booleans()) else (kh, draw(k))
-    c["stride"] = None if draw(st.booleans()) else (draw(st.integers(1, 4)), draw(st.integers(1, 4)))
-    words = ["same", "valid"] if op == "conv" or not small else []
-    if words and draw(st.integers(0, 4)) == 0:
-        c["padding"] = draw(st.sampled_from(words))
+    n = draw(st.sampled_from(dims))
+
+    def sizes(values, fill=None):
+        if draw(st.booleans()):
+            return (draw(values),)  # one size stands for every axis
+        count = n if draw(st.integers(0, 24)) else draw(st.sampled_from((1, 2, 3)))  # now and then a wrong count
+        return tuple(draw(values) for _ in range(count))
+
+    c = {"op": op, "dims": n, "input": sizes(st.integers(1, 8 if small else 40))}
+    c["kernel"] = sizes(st.integers(1, 4 if small else 9))
+    c["stride"] = None if draw(st.booleans()) else sizes(st.integers(1, 4))
+    if draw(st.integers(0, 2)) == 0:  # a padding word: the padding mode's, or typed
+        c["padding"] = draw(st.sampled_from(WORDS[op] if small else sum(WORDS.values(), [])))
     else:
-        p = draw(st.integers(0, 3))
-        c["padding"] = (p, p) if draw(st.booleans()) else (p, draw(st.integers(0, 3)))
-    c["dilation"] = (1, 1) if op == "avg" or draw(st.booleans()) else (draw(st.integers(1, 3)), draw(st.integers(1, 3)))
-    c["output_padding"] = (0, 0) if op != "transposed" else (draw(st.integers(0, 2)), draw(st.integers(0, 2)))
+        c["padding"] = sizes(st.integers(0, 3))
+    c["dilation"] = (1,) if op == "avg" or draw(st.booleans()) else sizes(st.integers(1, 3))
+    c["output_padding"] = (0,) if op != "transposed" else sizes(st.integers(0, 2))
     c["ceil_mode"] = op in ("max", "avg") and draw(st.booleans())
-    c["styles"] = draw(st.lists(st.integers(0, 3), min_size=6, max_size=6))
+    c["styles"] = draw(st.lists(st.integers(0, 3), min_size=7, max_size=7))
     return c
 
 
 def form_values(c):
-    """What the test types into the form's fields (the fields this operation takes)."""
-    values = {}
+    """What the test types into the form's fields (the fields this operation takes) and chooses
+    in its menus (the dimensions; the padding mode, or a padding word typed into the field)."""
+    values = {"dims": str(c["dims"]), "padding_mode": "numbers"}
     for n, name in enumerate(FIELDS[c["op"]]):
         value = c[name]
         if name == "ceil_mode":
             values[name] = bool(value)
         elif value is None:
             values[name] = ""
-        elif isinstance(value, str):
-            values[name] = value
+        elif isinstance(value, str):  # a word: from the menu where it has one, else typed
+            if value in menu(c["op"], c["dims"]) and c["styles"][6] % 2 == 0:
+                values["padding_mode"] = value
+                values[name] = "0"
+            else:
+                values[name] = value
         else:
             values[name] = text(value, c["styles"][n])
     return values
 
 
+def menu(op, dims):
+    """The padding words the padding-mode menu offers for this operation (explore.js modes)."""
+    if op == "conv":
+        return ["same", "valid", "tf-same", "same-lower"] + (["causal"] if dims == 1 else [])
+    return ["tf-same", "same-lower"] if op == "max" else []
+
+
+def cli_argv(c):
+    """The command line of the same configuration, as the reader typed it."""
+    argv = ["shape", c["op"], "--dims", str(c["dims"])]
+    for name, value in form_values(c).items():
+        if name in ("dims", "padding_mode") or value == "":
+            continue
+        if name == "ceil_mode":
+            argv += ["--ceil-mode"] if value else []
+        else:
+            argv += [f"--{name.replace('_', '-')}", value]
+    mode = form_values(c)["padding_mode"]
+    if mode != "numbers":
+        argv[argv.index("--padding") + 1] = mode
+    return argv
+
+
 def python_verdict(c):
-    """What figures.arith (through `python -m figures shape`) says: ("shape", H×W, formulas) or ("error", line)."""
-    try:
-        shape = cli.shape_of(c["op"], c["input"], c["kernel"], c["stride"], c["padding"], c["dilation"],
-                             c["output_padding"], c["ceil_mode"])
-    except (ValueError, cli.UsageError) as err:
-        return ("error", str(err))
-    return ("shape", f"{shape.output[0]}×{shape.output[1]}", list(shape.formulas))
+    """What `python -m figures shape … --json` prints (in-process): ("shape", D×H×W, formulas,
+    paddings per side, PyTorch lines), or ("error", its one line)."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        status = cli.main(cli_argv(c) + ["--json"])
+    if status:
+        assert status == 2 and err.getvalue().count("\n") == 1, err.getvalue()
+        return ("error", err.getvalue().strip().removeprefix("python -m figures: error: "))
+    data = json.loads(out.getvalue())
+    return ("shape", "×".join(map(str, data["output"])), list(data["formula"].values()),
+            data.get("padding"), data.get("pytorch"))
 
 
 SET = """([op, values]) => {
@@ -106,8 +152,11 @@ SET = """([op, values]) => {
   form.elements.op.dispatchEvent(new Event('input', { bubbles: true }));
   const out = document.getElementById('explore-output');
   const formulas = document.querySelector('.explorer__formula').dataset.formulas;
+  const pads = document.querySelector('.explorer__pads');
+  const code = document.querySelector('.explorer__line code');
   return { shape: out.dataset.shape ?? null, error: out.dataset.error ?? null, text: out.textContent,
-           formulas: out.dataset.shape ? JSON.parse(formulas) : null };
+           formulas: out.dataset.shape ? JSON.parse(formulas) : null, pads: pads ? JSON.parse(pads.dataset.pads) : null,
+           torch: code ? code.textContent.split('\\n') : null };
 }"""
 
 
@@ -115,7 +164,7 @@ def page_verdict(page, c):
     got = page.evaluate(SET, [c["op"], form_values(c)])
     if got["shape"] is not None:
         assert got["error"] is None and got["text"] == f"Output: {got['shape']}"
-        return ("shape", got["shape"], got["formulas"])
+        return ("shape", got["shape"], got["formulas"], got["pads"], got["torch"] if got["pads"] else None)
     assert got["error"] and got["error"] in got["text"]
     return ("error", got["error"])
 
@@ -130,52 +179,86 @@ def test_the_page_answers_as_figures_arith(explorer, c):
     assert page_verdict(explorer.page, c) == want, c
     SEEN["accepted" if want[0] == "shape" else "refused"] += 1
     SEEN["ops"].add(c["op"])
-    SEEN["non-square"] += c["input"][0] != c["input"][1]
+    SEEN["non-square"] += len(set(c["input"])) > 1
+    SEEN["dims"].add(c["dims"])
+    SEEN["per side"] += want[0] == "shape" and want[3] is not None
 
 
 def test_the_comparison_covered_every_kind_of_configuration():
     """(Runs after the property above, in file order): it compared at least 2,000 configurations,
     many accepted and many refused, every operation, per-axis sizes."""
     print(f"\nexplorer against figures.arith: {SEEN['accepted']} accepted, {SEEN['refused']} refused, "
-          f"{SEEN['non-square']} not square")
+          f"{SEEN['non-square']} not square, {SEEN['per side']} padded per side (TF/ONNX SAME, causal)")
     assert SEEN["accepted"] + SEEN["refused"] >= MIN_CONFIGS
     assert SEEN["accepted"] >= 500 and SEEN["refused"] >= 300, SEEN
-    assert SEEN["ops"] == set(FIELDS) and SEEN["non-square"] >= 500
+    assert SEEN["ops"] == set(FIELDS) and SEEN["non-square"] >= 500 and SEEN["dims"] == {1, 2, 3}
+    assert SEEN["per side"] >= 150, SEEN
 
 
 # ----------------------------------------------------------------------------- windows and values
 
-def torch_op(c):
-    op, stride = c["op"], c["stride"]
-    if op == "conv":
-        return lambda x: F.conv2d(x, torch.ones(1, 1, *c["kernel"], dtype=x.dtype), stride=stride or 1,
-                                  padding=c["padding"], dilation=c["dilation"])
-    if op == "transposed":
-        return lambda x: F.conv_transpose2d(x, torch.ones(1, 1, *c["kernel"], dtype=x.dtype), stride=stride or 1,
-                                            padding=c["padding"], output_padding=c["output_padding"],
-                                            dilation=c["dilation"])
-    if op == "max":
-        return lambda x: F.max_pool2d(x, c["kernel"], stride=stride, padding=c["padding"], dilation=c["dilation"],
-                                      ceil_mode=c["ceil_mode"])
-    return lambda x: F.avg_pool2d(x, c["kernel"], stride=stride, padding=c["padding"], ceil_mode=c["ceil_mode"])
+def resolved(c):
+    """The configuration with one value per axis, as the CLI reads the options (a single size
+    stands for every axis), the padding word by its canonical name and, where a word pads per side,
+    ``pads``: (before, after) per axis (figures.arith.side_paddings)."""
+    n, op = c["dims"], c["op"]
 
+    def per(v, default):
+        return (default,) * n if v is None else tuple(v) * n if len(v) == 1 else tuple(v)
 
-def torch_windows(c):
-    """For every output cell, the input cells torch reads, and torch's output for the input 1, 2, …:
-    the cells whose gradient is non-zero (weights of ones); for max pooling, whose gradient marks
-    only the largest cell, the cells whose one-hot input reaches the output cell."""
-    h, w = c["input"]
-    f = torch_op(c)
-    x = torch.arange(1, h * w + 1, dtype=torch.float64).reshape(1, 1, h, w)
-    values = f(x)[0, 0]
-    if c["op"] == "max":
-        reach = f(torch.eye(h * w, dtype=torch.float64).reshape(h * w, 1, h, w))[:, 0] == 1  # (cell, oh, ow)
-        reads = [sorted(divmod(int(n), w) for n in torch.nonzero(reach[:, r, q]).flatten())
-                 for r in range(values.shape[0]) for q in range(values.shape[1])]
+    r = {"op": op, "dims": n, "input": per(c["input"], 1), "kernel": per(c["kernel"], 1),
+         "stride": None if c["stride"] is None else per(c["stride"], 1), "dilation": per(c["dilation"], 1),
+         "output_padding": per(c["output_padding"], 0), "ceil_mode": c["ceil_mode"]}
+    if isinstance(c["padding"], str):
+        r["padding"] = cli.PADDING_WORDS[c["padding"]]
+        if r["padding"] in arith.SIDE_PADDINGS:
+            stride = r["stride"] or (r["kernel"] if op in ("max", "avg") else (1,) * n)
+            r["pads"] = arith.side_paddings(r["padding"], r["input"], r["kernel"], stride, r["dilation"], n)
     else:
-        jac = torch.autograd.functional.jacobian(lambda t: f(t)[0, 0], x)[:, :, 0, 0]  # (oh, ow, h, w)
-        reads = [sorted(tuple(map(int, ij)) for ij in torch.nonzero(jac[r, q]))
-                 for r in range(values.shape[0]) for q in range(values.shape[1])]
+        r["padding"] = per(c["padding"], 0)
+    return r
+
+
+def torch_op(r):
+    """torch's operation of a resolved configuration (1-D or 2-D); a padding per side is F.pad's
+    (−∞ for max pooling), then the operation with padding 0."""
+    op, stride, n = r["op"], r["stride"], r["dims"]
+    padding = 0 if "pads" in r else r["padding"]
+    flat = [p for pair in reversed(r.get("pads", ())) for p in pair]
+    pad = (lambda x: F.pad(x, flat, value=float("-inf") if op == "max" else 0.0)) if flat else (lambda x: x)
+    conv, transposed, max_pool, avg_pool = {
+        1: (F.conv1d, F.conv_transpose1d, F.max_pool1d, F.avg_pool1d),
+        2: (F.conv2d, F.conv_transpose2d, F.max_pool2d, F.avg_pool2d)}[n]
+    if op == "conv":
+        return lambda x: conv(pad(x), torch.ones(1, 1, *r["kernel"], dtype=x.dtype), stride=stride or 1,
+                              padding=padding, dilation=r["dilation"])
+    if op == "transposed":
+        return lambda x: transposed(x, torch.ones(1, 1, *r["kernel"], dtype=x.dtype), stride=stride or 1,
+                                    padding=padding, output_padding=r["output_padding"], dilation=r["dilation"])
+    if op == "max":
+        return lambda x: max_pool(pad(x), r["kernel"], stride=stride, padding=padding, dilation=r["dilation"],
+                                  ceil_mode=r["ceil_mode"])
+    return lambda x: avg_pool(x, r["kernel"], stride=stride, padding=padding, ceil_mode=r["ceil_mode"])
+
+
+def torch_windows(r):
+    """For every output cell, the input cells torch reads (as [row, column]; row 0 in 1-D), and
+    torch's output for the input 1, 2, …: the cells whose gradient is non-zero (weights of ones);
+    for max pooling, whose gradient marks only the largest cell, the cells whose one-hot input
+    reaches the output cell."""
+    shape = r["input"]
+    cells = math.prod(shape)
+    cell = (lambda m: divmod(m, shape[1])) if len(shape) == 2 else (lambda m: (0, m))
+    f = torch_op(r)
+    x = torch.arange(1, cells + 1, dtype=torch.float64).reshape(1, 1, *shape)
+    values = f(x)[0, 0]
+    outputs = values.numel()
+    if r["op"] == "max":
+        reach = (f(torch.eye(cells, dtype=torch.float64).reshape(cells, 1, *shape))[:, 0] == 1).reshape(cells, outputs)
+        reads = [sorted(cell(int(m)) for m in torch.nonzero(reach[:, o]).flatten()) for o in range(outputs)]
+    else:
+        jac = torch.autograd.functional.jacobian(lambda t: f(t)[0, 0], x).reshape(outputs, cells)
+        reads = [sorted(cell(int(m)) for m in torch.nonzero(jac[o]).flatten()) for o in range(outputs)]
     return reads, values.flatten().tolist()
 
 
@@ -196,30 +279,56 @@ WINDOWS = """() => {
 }"""
 
 
-def render_config(c) -> Config:
+def render_config(r) -> Config:
     """The configuration `python -m figures render` makes of these options (a pooling's stride
-    defaults to its kernel)."""
-    kind = c["op"]
-    stride = c["stride"] or (c["kernel"] if kind in ("max", "avg") else (1, 1))
-    return Config(kind, c["input"], c["kernel"], stride, c["padding"], c["dilation"], c["output_padding"],
-                  ceil_mode=c["ceil_mode"])
+    defaults to its kernel), from a resolved 2-D configuration."""
+    kind = r["op"]
+    stride = r["stride"] or (r["kernel"] if kind in ("max", "avg") else (1, 1))
+    return Config(kind, r["input"], r["kernel"], stride, r["padding"], r["dilation"], r["output_padding"],
+                  ceil_mode=r["ceil_mode"])
+
+
+def grid_cells(r, output):
+    """Cells per axis of the grid the page draws (figures/config.py grid_size, with the padding per side)."""
+    cells = []
+    for a in range(r["dims"]):
+        i, k, d = r["input"][a], r["kernel"][a], r["dilation"][a]
+        if r["op"] == "transposed":
+            s = (r["stride"] or (1,) * r["dims"])[a]
+            cells.append((i - 1) * s + 1 + 2 * (d * (k - 1) - r["padding"][a]) + r["output_padding"][a])
+            continue
+        before, after = (r["pads"][a] if "pads" in r else arith.same_padding(k, d) if r["padding"] == "same"
+                         else (0, 0) if r["padding"] == "valid" else (r["padding"][a],) * 2)
+        if r["op"] == "conv":
+            cells.append(i + before + after)
+        else:
+            s = (r["stride"] or r["kernel"])[a]
+            cells.append(max(i + before + after, (output[a] - 1) * s + d * (k - 1) + 1))
+    return cells
 
 
 def drawn(c):
-    """Whether the page draws this configuration's grids (inputs up to 16×16, grids up to 32)."""
-    if python_verdict(c)[0] != "shape":
+    """Whether the page draws this configuration's grids (1-D and 2-D, inputs up to 16 a side,
+    grids up to 32)."""
+    verdict = python_verdict(c)
+    if verdict[0] != "shape" or c["dims"] == 3:
         return False
-    return max(render_config(c).grid_size()) <= MAX_GRID and max(c["input"]) <= 16
+    r = resolved(c)
+    output = list(map(int, verdict[1].split("×")))
+    return max(grid_cells(r, output)) <= MAX_GRID and max(r["input"]) <= 16
 
 
 @settings(max_examples=300, derandomize=True, database=None, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.filter_too_much])
-@given(c=configurations(small=True).filter(drawn))
+@given(c=configurations(small=True, dims=(2, 2, 1)).filter(drawn))
 @pytest.mark.filterwarnings("ignore:Using padding='same' with even kernel lengths")  # torch's note on speed
 def test_every_output_cell_marks_the_cells_torch_reads_and_shows_torchs_value(explorer, c):
     assert page_verdict(explorer.page, c)[0] == "shape"
     got = explorer.page.evaluate(WINDOWS)
-    reads, values = torch_windows(c)
+    r = resolved(c)
+    reads, values = torch_windows(r)
+    SEEN["windows 1-D"] += r["dims"] == 1
+    SEEN["windows per side"] += "pads" in r
     assert [[tuple(ij) for ij in cells] for cells in got["reads"]] == [[tuple(ij) for ij in cells] for cells in reads], c
     assert got["values"] == pytest.approx(values, abs=1e-9), c
     SEEN["windows"] += 1
@@ -227,8 +336,9 @@ def test_every_output_cell_marks_the_cells_torch_reads_and_shows_torchs_value(ex
 
 
 def test_the_window_comparison_covered_hundreds_of_configurations():
-    print(f"\nexplorer against torch: {SEEN['windows']} configurations, {SEEN['cells']} output cells")
-    assert SEEN["windows"] >= MIN_WINDOWS, SEEN
+    print(f"\nexplorer against torch: {SEEN['windows']} configurations ({SEEN['windows 1-D']} 1-D, "
+          f"{SEEN['windows per side']} padded per side), {SEEN['cells']} output cells")
+    assert SEEN["windows"] >= MIN_WINDOWS and SEEN["windows 1-D"] >= 50 and SEEN["windows per side"] >= 50, SEEN
 
 
 WRITES = """([i, j]) => {
@@ -244,10 +354,11 @@ WRITES = """([i, j]) => {
     {"input": (4, 4), "kernel": (3, 3), "stride": (2, 2), "padding": (2, 2), "output_padding": (1, 0), "dilation": (1, 2)},
 ])
 def test_an_input_cell_of_a_transposed_convolution_marks_the_cells_it_writes(explorer, config):
-    c = {"op": "transposed", "dilation": (1, 1), "ceil_mode": False, "styles": [1] * 6, **config}
+    c = {"op": "transposed", "dims": 2, "dilation": (1, 1), "ceil_mode": False, "styles": [1] * 7, **config}
     assert page_verdict(explorer.page, c)[0] == "shape"
-    reads, _ = torch_windows(c)
-    out_w = torch_op(c)(torch.zeros(1, 1, *c["input"])).shape[-1]
+    r = resolved(c)
+    reads, _ = torch_windows(r)
+    out_w = torch_op(r)(torch.zeros(1, 1, *c["input"])).shape[-1]
     for i in range(c["input"][0]):
         for j in range(c["input"][1]):
             want = sorted(divmod(n, out_w) for n, cells in enumerate(reads) if (i, j) in cells)
@@ -265,11 +376,23 @@ def test_the_torch_line_and_the_render_command_are_this_configuration(explorer, 
     if verdict[0] == "error":
         assert lines == []
         return
-    layer = eval(lines[0], {"nn": nn})  # noqa: S307 - the line the page shows, run as written
-    h, w = c["input"]
-    assert "×".join(map(str, layer(torch.zeros(1, 1, h, w)).shape[-2:])) == verdict[1]
-    if drawn(c) or len(lines) == 2:
-        assert lines[1] == f"python -m figures render {render_config(c).options()} -o {c['op']}.gif"
+    r = resolved(c)
+    x = torch.zeros(1, 1, *r["input"])
+    if "pads" in r:  # F.pad, then the layer with padding=0: the CLI's lines, run as written
+        scope = {"F": F, "nn": nn, "x": x, "C_in": 1, "C_out": 1}
+        exec(lines[0], scope)  # noqa: S102
+        y = scope["y"]
+    else:
+        y = eval(lines[0], {"nn": nn})(x)  # noqa: S307 - the line the page shows, run as written
+    assert "×".join(map(str, y.shape[2:])) == verdict[1]
+    if r["dims"] != 2 or "pads" in r:  # what `render` does not draw: the `shape` command that says the same
+        assert lines[1].startswith("python -m figures shape ") and len(lines) == 2
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            assert cli.main(lines[1].split()[3:] + ["--json"]) == 0
+        assert "×".join(map(str, json.loads(out.getvalue())["output"])) == verdict[1]
+    elif drawn(c) or len(lines) == 2:
+        assert lines[1] == f"python -m figures render {render_config(r).options()} -o {c['op']}.gif"
         assert cli.make_parser().parse_args(lines[1].split()[3:])  # the CLI takes it as written
 
 
@@ -282,7 +405,8 @@ def test_torch_refuses_what_the_page_refuses(explorer):
              ({"op": "conv", "input": (8, 8), "kernel": (3, 3), "padding": "same", "stride": (2, 2)},
               lambda: nn.Conv2d(1, 1, 3, stride=2, padding="same"))]
     for config, layer in cases:
-        c = {"stride": None, "dilation": (1, 1), "output_padding": (0, 0), "ceil_mode": False, "styles": [0] * 6, **config}
+        c = {"dims": 2, "stride": None, "dilation": (1, 1), "output_padding": (0, 0), "ceil_mode": False, "styles": [0] * 7,
+             **config}
         assert page_verdict(explorer.page, c)[0] == "error"
         with pytest.raises((RuntimeError, ValueError)):
             layer()(torch.zeros(1, 1, *c["input"]))
@@ -439,6 +563,8 @@ def test_the_theme_stylesheet_is_generated_from_the_theme(site):
     ("zh", "dark", 390, "op=transposed&input=5&kernel=3&stride=2&padding=1&output_padding=1"),
     ("zh", "light", 1280, "op=max&input=5&kernel=3&padding=2"),  # refused
     ("en", "dark", 1280, "op=avg&input=6x9&kernel=2x3&ceil_mode=1"),
+    ("zh", "dark", 390, "op=conv&dims=1&input=12&kernel=3&dilation=2&padding=causal"),  # one row of cells
+    ("en", "light", 1280, "op=conv&input=8x16x16&kernel=3&stride=2&padding=same-lower"),  # 3-D: no grids
 ])
 def test_no_accessibility_violation_in_any_state(browser, served, lang, scheme, width, query):  # noqa: F811
     """axe-core (WCAG 2.0–2.2 A and AA) on the explorer as the reader leaves it: a wide grid on a
@@ -468,7 +594,8 @@ def test_a_field_the_cli_would_not_parse_is_refused_with_the_clis_line(explorer,
     """What a reader types into a field is read as the CLI reads that option: the same line for
     what it refuses (data-error), and the same answer for what it takes."""
     page = explorer.page
-    got = page.evaluate(SET, ["conv", {"input": text, "kernel": "3", "stride": "", "padding": "0", "dilation": "1"}])
+    got = page.evaluate(SET, ["conv", {"input": text, "kernel": "3", "stride": "", "padding": "0", "dilation": "1",
+                                       "dims": "2", "padding_mode": "numbers"}])
     try:
         args = cli.make_parser().parse_args(["shape", "conv", "--input", text, "--kernel", "3"] if text else
                                             ["shape", "conv", "--kernel", "3"])
@@ -484,6 +611,12 @@ def test_a_field_the_cli_would_not_parse_is_refused_with_the_clis_line(explorer,
     ("op=avg&input=5&kernel=3&dilation=2", "--dilation (2, 2): average pooling has no dilation"),
     ("op=conv&input=5&kernel=3&output_padding=1", "--output-padding (1, 1): only a transposed convolution has one"),
     ("op=transposed&input=5&kernel=3&ceil_mode=1", "--ceil-mode: only pooling has a ceil mode"),
+    ("op=conv&input=5&kernel=3&dims=4", "argument --dims: invalid choice: 4 (choose from 1, 2, 3)"),
+    ("op=conv&input=5&kernel=3&dims=two", "argument --dims: invalid int value: 'two'"),
+    ("op=conv&input=5&kernel=3&padding=causal", "--padding causal: only a 1-D convolution is causal (--dims 1), and this one is 2-D"),
+    ("op=avg&input=5&kernel=3&padding=tf-same&dims=1", "--padding tf-same: TensorFlow's SAME average pooling leaves the padded cells "
+     "out of each average, which F.pad and nn.AvgPool1d cannot reproduce; give integer padding (or max pooling)"),
+    ("op=conv&input=5x6&kernel=3&dims=1", "--input 5x6: 2 sizes for a 1-D configuration (give 1)"),
 ])
 def test_a_link_is_read_as_the_cli_reads_its_options(browser, served, query, error):  # noqa: F811
     """A link keeps its meaning: what the CLI refuses, the page refuses with the same line (and
@@ -547,3 +680,115 @@ def test_the_chapters_open_the_explorer_on_their_own_figures(site):
             links = [{k: v[0] for k, v in parse_qs(q.replace("&amp;", "&")).items()}
                      for q in re.findall(r'href="\.\./explore/\?([^"]+)"', html)]
             assert want in links, (lang, chapter, links)
+
+
+# ----------------------------------------------------------------------------- padding modes, 1-D and 3-D
+
+def cli_json(argv):
+    """`python -m figures shape … --json`, in-process."""
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert cli.main(["shape", *argv, "--json"]) == 0
+    return json.loads(out.getvalue())
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_padding_mode_and_the_dimensions_by_keyboard_show_the_clis_numbers(browser, served, lang):  # noqa: F811
+    """On a phone, by keyboard alone: 1-D, then causal padding from the padding-mode menu; the page
+    shows the CLI's size, paddings per side and PyTorch lines, its words in the page's language, one
+    row of cells whose first cells are the padding, and the window of a 1-D output cell."""
+    visit = Visit(browser, f"{served}{lang}/explore/?op=conv&input=10&kernel=3&dilation=2",
+                  viewport={"width": 390, "height": 844})
+    page = visit.page
+    page.focus("#explore-op")
+    page.keyboard.press("Tab")  # the dimensions follow the operation
+    assert page.evaluate("document.activeElement.id") == "explore-dims"
+    page.keyboard.press("ArrowUp")  # 2-D → 1-D
+    assert page.input_value("#explore-dims") == "1"
+    for _ in range(4):  # input, kernel, stride, then the padding mode
+        page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "explore-padding_mode"
+    page.keyboard.press("End")  # the last mode: causal (offered in 1-D)
+    assert page.input_value("#explore-padding_mode") == "causal"
+    assert not page.is_visible("#explore-padding")  # the numbers are the mode's
+    want = cli_json(["conv", "--input", "10", "--kernel", "3", "--dilation", "2", "--dims", "1", "--padding", "causal"])
+    out = page.locator("#explore-output")
+    assert out.get_attribute("data-shape") == "×".join(map(str, want["output"])) == "10"
+    assert json.loads(page.get_attribute(".explorer__pads", "data-pads")) == want["padding"] == {"left": 4, "right": 0}
+    assert page.inner_text(".explorer__pads") == ("填充：左 4，右 0" if lang == "zh" else "Padding: left 4, right 0")
+    assert page.text_content(".explorer__line code").split("\n") == want["pytorch"]
+    assert parse_qs(urlsplit(page.url).query)["padding"] == ["causal"] and parse_qs(urlsplit(page.url).query)["dims"] == ["1"]
+    # one row of cells: 4 cells of padding, then the input
+    roles = page.eval_on_selector_all(".explorer__grids .explorer__grid:first-child .explorer__cell",
+                                      "els => els.map(e => e.className.match(/--(\\w+)/)[1])")
+    assert roles == ["pad"] * 4 + ["input"] * 10
+    page.focus(".explorer__grids button.explorer__cell--output[tabindex='0']")
+    page.keyboard.press("Home")
+    page.keyboard.press("ArrowRight")
+    assert page.inner_text(".explorer__figure .player__caption") == "Y[1] = 0·1 + 0·1 + 2·1 = 2"  # reads x[1] only
+    # names in the page's language
+    names = page.eval_on_selector_all("#explorer label, #explorer select option:not([hidden])", "els => els.map(e => e.textContent)")
+    if lang == "zh":
+        assert "维数" in names and "填充方式" in names and "因果（一维）" in names
+        assert not [t for t in names if re.search(r"\b(Dimensions|Padding|Numbers|causal)\b", t)]
+    else:
+        assert "Dimensions" in names and "Padding mode" in names and "causal (1-D)" in names
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    # back to 2-D: causal is a 1-D convolution's, so the mode returns to numbers
+    page.focus("#explore-dims")
+    page.keyboard.press("ArrowDown")
+    assert page.input_value("#explore-dims") == "2" and page.input_value("#explore-padding_mode") == "numbers"
+    assert out.get_attribute("data-shape") == "6×6"
+    assert visit.errors == []
+    visit.close()
+
+
+@pytest.mark.parametrize("word, top, bottom", [("tf-same", 1, 2), ("same-upper", 1, 2), ("same-lower", 2, 1)])
+def test_tf_and_onnx_same_pad_the_extra_row_where_they_say(browser, served, word, top, bottom):  # noqa: F811
+    """TF SAME (ONNX SAME_UPPER) puts the odd row and column of padding bottom and right, SAME_LOWER
+    top and left: the grid shows it, and the numbers are the CLI's."""
+    visit = Visit(browser, f"{served}en/explore/?op=conv&input=7x6&kernel=4x3&stride=2&padding={word}")
+    page = visit.page
+    want = cli_json(["conv", "--input", "7x6", "--kernel", "4x3", "--stride", "2", "--padding", word])
+    assert page.get_attribute("#explore-output", "data-shape") == "×".join(map(str, want["output"]))
+    assert json.loads(page.get_attribute(".explorer__pads", "data-pads")) == want["padding"]
+    assert want["padding"]["top"] == top and want["padding"]["bottom"] == bottom
+    assert page.text_content(".explorer__line code").split("\n") == want["pytorch"]
+    assert page.input_value("#explore-padding_mode") == ("same-lower" if word == "same-lower" else "tf-same")
+    cells = page.eval_on_selector_all(".explorer__grids .explorer__grid:first-child .explorer__cell",
+                                      "els => els.map(e => [Number(e.dataset.r), Number(e.dataset.c), e.className.includes('--pad')])")
+    rows, cols = max(r for r, _, _ in cells) + 1, max(q for _, q, _ in cells) + 1
+    pad_row = [all(p for r, _, p in cells if r == n) for n in range(rows)]
+    pad_col = [all(p for _, q, p in cells if q == n) for n in range(cols)]
+    assert pad_row == [True] * top + [False] * 7 + [True] * bottom
+    left, right = want["padding"]["left"], want["padding"]["right"]
+    assert pad_col == [True] * left + [False] * 6 + [True] * right
+    assert visit.errors == []
+    visit.close()
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_3d_configuration_gives_each_axis_its_size_and_formula(browser, served, lang):  # noqa: F811
+    """DxHxW takes the page to 3-D (as on the command line): a size and a formula per axis, the
+    CLI's numbers, and no grids (said in the page's language)."""
+    visit = Visit(browser, f"{served}{lang}/explore/?op=max&input=16x112x112&kernel=1x3x3&stride=1x2x2&padding=tf-same")
+    page = visit.page
+    want = cli_json(["max", "--input", "16x112x112", "--kernel", "1x3x3", "--stride", "1x2x2", "--padding", "tf-same"])
+    assert page.input_value("#explore-dims") == "3"
+    assert page.get_attribute("#explore-output", "data-shape") == "×".join(map(str, want["output"])) == "16×56×56"
+    assert json.loads(page.get_attribute(".explorer__formula", "data-formulas")) == list(want["formula"].values())
+    assert page.locator(".explorer__formula .katex").count() == 3  # depth, height, width
+    assert json.loads(page.get_attribute(".explorer__pads", "data-pads")) == want["padding"]
+    assert page.text_content(".explorer__line code").split("\n") == want["pytorch"]
+    assert page.locator(".explorer__grids .explorer__cell").count() == 0
+    note = page.inner_text("#explorer > .explorer__note")
+    assert ("三维" in note) if lang == "zh" else ("3-D" in note)
+    # typing two sizes takes it back to 2-D
+    page.fill("#explore-input", "9x9")
+    assert page.input_value("#explore-dims") == "2"
+    page.fill("#explore-kernel", "3")
+    page.fill("#explore-stride", "2")
+    assert page.get_attribute("#explore-output", "data-shape") == "5×5"
+    assert page.locator(".explorer__grids .explorer__cell").count() > 0
+    assert visit.errors == []
+    visit.close()

@@ -29,7 +29,7 @@ function gridBox(label, symbol, role, rows, cols, make) {
   box.className = "explorer__grid";
   const title = document.createElement("div");
   title.className = `explorer__label explorer__label--${role}`;
-  title.textContent = `${label} ${symbol} · ${rows}×${cols}`;
+  title.textContent = `${label} ${symbol} · ${oneD ? cols : `${rows}×${cols}`}`;
   const cells = document.createElement("div");
   cells.className = "explorer__cells";
   cells.style.gridTemplateColumns = `repeat(${cols}, var(--cell))`;
@@ -63,8 +63,26 @@ function fmt(v) {
   return Number.isInteger(v) ? String(v) : String(Number(v.toFixed(2)));
 }
 
+// a 1-D configuration drawn as a 2-D one of height 1: one row of cells
+function lift(c, shape) {
+  const one = (v, x) => (v === null ? null : [x, v[0]]);
+  return [{ ...c, input: one(c.input, 1), kernel: one(c.kernel, 1), stride: one(c.stride, 1), dilation: one(c.dilation, 1),
+    padding: Array.isArray(c.padding) ? one(c.padding, 0) : c.padding, output_padding: one(c.output_padding, 0) },
+  { ...shape, output: [1, shape.output[0]], grid_pads: [[0, 0], shape.grid_pads[0]] }];
+}
+let oneD = false;
+// a cell's name: X[i,j], or X[j] in one dimension
+const name = (symbol, i, j) => (oneD ? `${symbol}[${j}]` : `${symbol}[${i},${j}]`);
+
 function draw(c, shape) {
   clear();
+  if (c.input.length === 3) { // a volume: its sizes and formulas per axis, no grids (see the page)
+    note.textContent = T.noGrid3d;
+    note.hidden = false;
+    return;
+  }
+  oneD = c.input.length === 1;
+  if (oneD) [c, shape] = lift(c, shape);
   const [R, C] = A.grid_size({ ...c, shape });
   if (c.input[0] > MAX_INPUT || c.input[1] > MAX_INPUT || R > MAX_GRID || C > MAX_GRID) {
     note.textContent = T.tooLarge; // the sizes alone: the grids would not fit (nor be read)
@@ -103,7 +121,7 @@ function draw(c, shape) {
   view = { c, g, x: x.all, y: y.all, steps, step: steps.length, playing: false, C, OW };
   for (const el of view.y) {
     const n = Number(el.dataset.r) * OW + Number(el.dataset.c);
-    el.setAttribute("aria-label", `Y[${el.dataset.r},${el.dataset.c}]`);
+    el.setAttribute("aria-label", name("Y", el.dataset.r, el.dataset.c));
     el.addEventListener("pointerenter", () => go(n, false));
     el.addEventListener("focus", () => go(n, true));
     el.addEventListener("click", () => go(n, true));
@@ -113,7 +131,7 @@ function draw(c, shape) {
     const inputs = view.x.filter((el) => el.tagName === "BUTTON");
     inputs.forEach((el, n) => {
       const show = () => writes(Number(el.dataset.i), Number(el.dataset.j), el);
-      el.setAttribute("aria-label", `X[${el.dataset.i},${el.dataset.j}]`);
+      el.setAttribute("aria-label", name("X", el.dataset.i, el.dataset.j));
       el.addEventListener("pointerenter", show);
       el.addEventListener("focus", show);
       el.addEventListener("click", show);
@@ -149,7 +167,7 @@ function writes(i, j, source) {
   });
   source.classList.add("is-source");
   view.x.forEach((el) => { if (el !== source) el.classList.remove("is-source"); if (el.tagName === "BUTTON") el.tabIndex = el === source ? 0 : -1; });
-  captionEl.textContent = T.writes(i, j, n);
+  captionEl.textContent = T.writes(name("X", i, j), n);
 }
 
 function render() {
@@ -172,7 +190,8 @@ function render() {
   range.max = steps.length + 1;
   range.value = step + 1;
   counter.textContent = S.counter(step + 1, steps.length + 1);
-  captionEl.textContent = caption(...stepData(current, g));
+  const text = caption(...stepData(current, g));
+  captionEl.textContent = oneD && current ? text.replace(`Y[0,${current.q}]`, `Y[${current.q}]`) : text;
 }
 
 // a step in the form of the figures' step data (figures/steps.py), for the players' caption
@@ -183,7 +202,7 @@ function stepData(s, g) {
   const step = { out: [s.r, s.q], value: s.value };
   if (kind === "max") Object.assign(step, { op: "max", window: s.reads.map(([i, j]) => g.value(i, j)) });
   else if (kind === "avg") {
-    const padded = s.window.filter(([a, b]) => a < c.input[0] + 2 * c.padding[0] && b < c.input[1] + 2 * c.padding[1]);
+    const padded = s.window.filter(([a, b]) => a < g.rows.padded && b < g.cols.padded);
     Object.assign(step, { op: "avg", window: padded.map(s.x), count: padded.length });
   } else step.window = s.window.map((cell) => [s.x(cell), 1]);
   return [{ kind }, step];

@@ -7,8 +7,8 @@
 // the same rule as the CLI's English line.
 function zhReason(r) {
   const v = r.values;
-  const pair = (p) => `(${p[0]}, ${p[1]})`;
-  const axis = r.axis ? { height: "高度方向上，", width: "宽度方向上，" }[r.axis] : "";
+  const pair = (p) => (p.length === 1 ? `(${p[0]},)` : `(${p.join(", ")})`);
+  const axis = r.axis ? { length: "长度方向上，", depth: "深度方向上，", height: "高度方向上，", width: "宽度方向上，" }[r.axis] : "";
   const text = {
     minimum: () => `${v.name}=${v.value}：${{ input: "输入尺寸至少为 1", kernel: "卷积核尺寸至少为 1", stride: "步幅至少为 1",
       dilation: "膨胀率至少为 1", padding: "填充不能是负数", output_padding: "输出填充不能是负数" }[v.name]}`,
@@ -27,13 +27,22 @@ function zhReason(r) {
     ceil_mode: () => "只有池化才有 ceil_mode",
     conv_output_padding: () => "只有转置卷积才有输出填充",
     transposed_padding_word: () => `--padding ${v.padding}：转置卷积的填充只能是整数`,
+    causal_dims: () => `--padding causal：只有一维卷积才能是因果卷积（--dims 1），这里是 ${v.dims} 维`,
+    count: () => `${v.option} ${v.given}：${v.dims} 维的参数给了 ${v.n} 个尺寸（${v.dims > 1 ? `只能给 1 个或 ${v.dims} 个` : "只能给 1 个"}）`,
+    pool_causal: () => "--padding causal：只有卷积才有因果填充；池化的填充只能是整数、tf-same 或 same-lower",
+    avg_same: () => `--padding ${v.word}：TensorFlow 的 SAME 平均池化求平均时不算填充的格子，F.pad 加 nn.AvgPool${v.dims}d 做不到这一点；` +
+      "请填整数填充（或者改用最大池化）",
+    ceil_same: () => `--ceil-mode：--padding ${v.word} 已经把输出定为 ⌈输入 / 步幅⌉`,
+    avg3d_small: () => `kernel=${v.k}：AvgPool3d 要求每个方向上的输入（不算填充）至少和池化窗口一样大（这里输入是 ${v.i}）`,
   }[r.rule];
   return text ? axis + text() : r.message;
 }
 
+const ZH_SIDES = { front: "前", back: "后", top: "上", bottom: "下", left: "左", right: "右" };
+
 window.SiteStrings.add("explore", {
   en: {
-    shape: (h, w) => `Output: ${h}×${w}`,
+    shape: (size) => `Output: ${size}`,
     refused: "torch refuses this configuration: ",
     invalid: "Fix the marked field: ",
     required: (option) => `${option}: give a size (N or HxW)`,
@@ -45,12 +54,14 @@ window.SiteStrings.add("explore", {
     tooLarge: "Grids are drawn for inputs up to 16×16 with at most 32 cells a side; this configuration is larger, so only its sizes are shown.",
     copy: "Copy", copyLine: (what) => `Copy: ${what}`, copied: "Copied", sep: "; ",
     noRender: (size) => `python -m figures render draws grids of at most 32 cells a side; this one would be ${size}.`,
-    writes: (i, j, n) => `X[${i},${j}] is added into ${n} output cell${n === 1 ? "" : "s"}.`,
+    writes: (cell, n) => `${cell} is added into ${n} output cell${n === 1 ? "" : "s"}.`,
+    pads: (sides) => `Padding: ${sides.map(([side, p]) => `${side} ${p}`).join(", ")}`,
+    noGrid3d: "A 3-D configuration is shown by its sizes and its formula per axis (depth, height, width): its grids would be a stack of slices too large to read here.",
     // a refusal, said in this language: the CLI's own line
     reason: (r) => r.message,
   },
   zh: {
-    shape: (h, w) => `输出：${h}×${w}`,
+    shape: (size) => `输出：${size}`,
     refused: "torch 不接受这组参数：",
     invalid: "请改正标出的输入框：",
     required: (option) => `${option}：请填尺寸（N 或 HxW）`,
@@ -62,7 +73,9 @@ window.SiteStrings.add("explore", {
     tooLarge: "输入不超过 16×16、网格每边不超过 32 格时才画出网格；这组参数更大，只给出尺寸。",
     copy: "复制", copyLine: (what) => `复制：${what}`, copied: "已复制", sep: "；",
     noRender: (size) => `python -m figures render 画的网格每边最多 32 格，这组参数的网格是 ${size} 格。`,
-    writes: (i, j, n) => `X[${i},${j}] 会加到 ${n} 个输出格子里。`,
+    writes: (cell, n) => `${cell} 会加到 ${n} 个输出格子里。`,
+    pads: (sides) => `填充：${sides.map(([side, p]) => `${ZH_SIDES[side]} ${p}`).join("，")}`,
+    noGrid3d: "三维的参数只给出每个方向（深度、高度、宽度）的尺寸和公式：画成网格会是一叠切片，在这里太大，看不清。",
     reason: (r) => zhReason(r),
   },
 });

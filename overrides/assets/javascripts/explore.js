@@ -19,8 +19,9 @@ const form = root.querySelector("form");
 const output = document.getElementById("explore-output");
 const formula = root.querySelector(".explorer__formula");
 const code = root.querySelector(".explorer__code");
-// the CLI's size syntax: N or HxW, ASCII digits, Python's ASCII whitespace around them
-const SIZE = /^[ \t\n\r\f\v]*(-?[0-9]+)[ \t\n\r\f\v]*(?:[x×,][ \t\n\r\f\v]*(-?[0-9]+)[ \t\n\r\f\v]*)?$/;
+// the CLI's size syntax: N, HxW or DxHxW, ASCII digits, Python's ASCII whitespace around them
+const W_ = "[ \\t\\n\\r\\f\\v]*";
+const SIZE = new RegExp(`^${W_}(-?[0-9]+)${W_}(?:[x×,]${W_}(-?[0-9]+)${W_}(?:[x×,]${W_}(-?[0-9]+)${W_})?)?$`);
 const FIELDS = { input: 1, kernel: 1, stride: 1, padding: 0, dilation: 1, output_padding: 0 };
 const OPS = { conv: ["input", "kernel", "stride", "padding", "dilation"],
   transposed: ["input", "kernel", "stride", "padding", "dilation", "output_padding"],
@@ -37,15 +38,14 @@ const option = (name) => `--${name.replace("_", "-")}`;
 const BLANK = /^[ \t\n\r\f\v]*$/; // Python's ASCII whitespace (re.ASCII): not a no-break space
 function parse(name, text) {
   const opt = option(name);
-  if (name === "padding" && (text === "same" || text === "valid")) return { value: text };
+  if (name === "padding" && A.WORDS.includes(text)) return { value: text };
   if (text === "") {
     if (name === "input" || name === "kernel") return { error: T.required(opt), cli: `the following arguments are required: ${opt}`, late: true };
-    if (name === "stride") return { value: null }; // the default: 1, or the kernel for pooling
-    return { value: [FIELDS[name], FIELDS[name]] };
+    return { value: null }; // the default
   }
   const m = SIZE.exec(text);
-  if (!m || BLANK.test(text)) return { error: T.notSize(opt, text), cli: `argument ${opt}: ${pyRepr(text)} is not a size: give N or HxW (integers)` };
-  const v = [Number(m[1]), Number(m[2] ?? m[1])];
+  if (!m || BLANK.test(text)) return { error: T.notSize(opt, text), cli: `argument ${opt}: ${pyRepr(text)} is not a size: give N, HxW or DxHxW (integers)` };
+  const v = [m[1], m[2], m[3]].filter((x) => x !== undefined).map(Number);
   const bad = v.find((x) => x < FIELDS[name]);
   if (bad !== undefined) {
     return { error: T.tooSmall(opt, bad, FIELDS[name]),
@@ -80,25 +80,42 @@ function pyRepr(text) {
 // also one the operation does not take (a link may give one: the CLI's refusal says so);
 // changing the operation resets those fields to their defaults.
 function read() {
-  const c = { op: field("op").value, ceil_mode: field("ceil_mode").checked };
+  const dims = Number(field("dims").value);
+  const c = { op: field("op").value, dims, ceil_mode: field("ceil_mode").checked };
   const errors = {};
+  const mode = field("padding_mode").value;
   for (const name of Object.keys(FIELDS)) {
+    if (name === "padding" && mode !== "numbers") {
+      c.padding = mode;
+      continue;
+    }
     const r = parse(name, field(name).value);
     if (r.error) errors[name] = r;
-    else c[name] = r.value;
+    else c[name] = r.value; // sizes as given (one stands for every axis), a padding word, or null: the default
   }
   return Object.keys(errors).length ? { errors } : { c };
 }
 
 // a field the operation does not take is hidden, unless it holds something (from a link)
+// the padding modes an operation takes: a convolution all (causal in 1-D), max pooling TF/ONNX SAME
+function modes(op, dims) {
+  if (op === "conv") return ["numbers", "same", "valid", "tf-same", "same-lower", ...(dims === "1" ? ["causal"] : [])];
+  return op === "max" ? ["numbers", "tf-same", "same-lower"] : ["numbers"];
+}
 const DEFAULTS = { input: "", kernel: "", stride: "", padding: "0", dilation: "1", output_padding: "0" };
 const isDefault = (name) => (name === "ceil_mode" ? !field(name).checked : field(name).value === DEFAULTS[name]);
 function showFields() {
   const op = field("op").value;
   for (const el of form.querySelectorAll("[data-ops]")) {
-    const name = el.querySelector("input").name;
-    el.hidden = !el.dataset.ops.split(" ").includes(op) && isDefault(name);
+    const name = el.querySelector("input, select").name;
+    el.hidden = !el.dataset.ops.split(" ").includes(op) && (name === "padding_mode" ? field(name).value === "numbers" : isDefault(name));
   }
+  const mode = field("padding_mode").value;
+  // the numbers of the padding, for the padding mode that takes them (a link's words show there too)
+  field("padding").closest(".explorer__field").hidden = mode !== "numbers";
+  // the modes this operation takes (a link may still give another: the CLI's refusal says so)
+  const takes = modes(op, field("dims").value);
+  for (const el of field("padding_mode").options) el.hidden = !takes.includes(el.value) && el.value !== mode;
   field("stride").placeholder = op === "max" || op === "avg" ? field("kernel").value || "" : "1";
 }
 
@@ -108,10 +125,15 @@ function resetUntaken() {
     if (name === "ceil_mode") field(name).checked = false;
     else field(name).value = DEFAULTS[name];
   }
+  if (!modes(field("op").value, field("dims").value).includes(field("padding_mode").value)) field("padding_mode").value = "numbers";
 }
 
 // a link gives the options it names; the others take their defaults, as on the command line
-const NAMES = ["op", ...Object.keys(FIELDS), "ceil_mode"];
+const NAMES = ["op", "dims", ...Object.keys(FIELDS), "ceil_mode"];
+// how many sizes a field's text gives (0 if it is not sizes)
+const count = (text) => { const m = SIZE.exec(text); return m ? [m[1], m[2], m[3]].filter((x) => x !== undefined).length : 0; };
+// the CLI's default: as many axes as the input gives, two for one size
+const impliedDims = () => String(Math.max(2, count(field("input").value)));
 let linkError = null; // an operation the CLI does not know, until the reader changes something
 function fromURL() {
   const q = new URLSearchParams(location.search);
@@ -124,13 +146,28 @@ function fromURL() {
     field("op").value = "conv";
   }
   for (const name of Object.keys(FIELDS)) field(name).value = q.get(name) ?? DEFAULTS[name];
+  const padding = field("padding").value;
+  if (A.WORDS.includes(padding)) { // a word: the padding mode (same-upper is tf-same's other name)
+    field("padding_mode").value = padding === "same-upper" ? "tf-same" : padding;
+    field("padding").value = DEFAULTS.padding;
+  } else field("padding_mode").value = "numbers";
+  const dims = q.get("dims");
+  if (dims === null) field("dims").value = impliedDims();
+  else if (["1", "2", "3"].includes(dims)) field("dims").value = dims;
+  else if (!linkError) { // as argparse says it (type=int, choices 1, 2, 3)
+    const m = /^[ \t\n\r\f\v]*([-+]?[0-9]+)[ \t\n\r\f\v]*$/.exec(dims);
+    linkError = m ? `argument --dims: invalid choice: ${Number(m[1])} (choose from 1, 2, 3)` : `argument --dims: invalid int value: ${pyRepr(dims)}`;
+  }
   field("ceil_mode").checked = ["1", "true", "True", "yes", "on"].includes(q.get("ceil_mode"));
 }
 
 function toURL() {
   const op = field("op").value;
   const q = new URLSearchParams({ op });
+  if (field("dims").value !== impliedDims()) q.set("dims", field("dims").value);
+  const mode = field("padding_mode").value;
   for (const name of [...Object.keys(FIELDS), "ceil_mode"]) {
+    if (name === "padding" && mode !== "numbers") { q.set(name, mode); continue; }
     if (!OPS[op].includes(name) && isDefault(name)) continue;
     if (name === "ceil_mode") { if (field(name).checked) q.set(name, "1"); }
     else if (field(name).value !== "") q.set(name, field(name).value);
@@ -142,20 +179,24 @@ function toURL() {
 
 // ---------------------------------------------------------------- the answer
 
-const hw = (v) => (v[0] === v[1] ? String(v[0]) : `(${v[0]}, ${v[1]})`);
-const cliPair = (v) => (v[0] === v[1] ? String(v[0]) : `${v[0]}x${v[1]}`);
-
-function torchLine(c) {
+const equal = (v) => v.every((x) => x === v[0]);
+const hw = (v) => (equal(v) ? String(v[0]) : `(${v.join(", ")})`);
+const cliPair = (v) => (equal(v) ? String(v[0]) : v.join("x"));
+// the PyTorch line of this configuration (``c`` resolved: one value per axis); for a padding per
+// side, the CLI's lines: F.pad, then the layer with padding=0
+function torchLines(c, shape) {
+  if (shape.pads.length) return A.pytorch_lines(c.op, shape, c.kernel, c.stride, c.dilation);
+  const n = c.input.length;
   const args = [`kernel_size=${hw(c.kernel)}`];
   const pooling = c.op === "max" || c.op === "avg";
-  if (c.stride && !(pooling ? false : c.stride[0] === 1 && c.stride[1] === 1)) args.push(`stride=${hw(c.stride)}`);
+  if (c.stride && !(pooling ? false : c.stride.every((x) => x === 1))) args.push(`stride=${hw(c.stride)}`);
   if (typeof c.padding === "string") args.push(`padding="${c.padding}"`);
-  else if (c.padding[0] || c.padding[1]) args.push(`padding=${hw(c.padding)}`);
-  if (c.op === "transposed" && (c.output_padding[0] || c.output_padding[1])) args.push(`output_padding=${hw(c.output_padding)}`);
-  if (c.op !== "avg" && (c.dilation[0] !== 1 || c.dilation[1] !== 1)) args.push(`dilation=${hw(c.dilation)}`);
+  else if (c.padding.some(Boolean)) args.push(`padding=${hw(c.padding)}`);
+  if (c.op === "transposed" && c.output_padding.some(Boolean)) args.push(`output_padding=${hw(c.output_padding)}`);
+  if (c.op !== "avg" && c.dilation.some((x) => x !== 1)) args.push(`dilation=${hw(c.dilation)}`);
   if (pooling && c.ceil_mode) args.push("ceil_mode=True");
-  const layer = { conv: "Conv2d(1, 1, ", transposed: "ConvTranspose2d(1, 1, ", max: "MaxPool2d(", avg: "AvgPool2d(" }[c.op];
-  return `nn.${layer}${args.join(", ")})`;
+  const layer = { conv: `Conv${n}d(1, 1, `, transposed: `ConvTranspose${n}d(1, 1, `, max: `MaxPool${n}d(`, avg: `AvgPool${n}d(` }[c.op];
+  return [`nn.${layer}${args.join(", ")})`];
 }
 
 // figures/config.py Config.options(), after `render` resolved a pooling's default stride
@@ -170,6 +211,20 @@ function renderCommand(c) {
   if (c.output_padding[0] || c.output_padding[1]) parts.push(`--output-padding ${cliPair(c.output_padding)}`);
   if (c.ceil_mode) parts.push("--ceil-mode");
   return `python -m figures render ${parts.join(" ")} -o ${c.op}.gif`;
+}
+
+// the `python -m figures shape` command that gives this answer (for what `render` does not draw:
+// 1-D, 3-D, uneven padding)
+function shapeCommand(c) {
+  const parts = [c.op, `--input ${cliPair(c.input)}`, `--kernel ${cliPair(c.kernel)}`];
+  if (c.input.length !== Math.max(2, cliPair(c.input).split("x").length)) parts.push(`--dims ${c.input.length}`);
+  if (c.stride && (c.op === "max" || c.op === "avg" || c.stride.some((x) => x !== 1))) parts.push(`--stride ${cliPair(c.stride)}`);
+  if (c.word) parts.push(`--padding ${c.word}`);
+  else if (c.padding.some(Boolean)) parts.push(`--padding ${cliPair(c.padding)}`);
+  if (c.dilation.some((x) => x !== 1)) parts.push(`--dilation ${cliPair(c.dilation)}`);
+  if (c.output_padding.some(Boolean)) parts.push(`--output-padding ${cliPair(c.output_padding)}`);
+  if (c.ceil_mode) parts.push("--ceil-mode");
+  return `python -m figures shape ${parts.join(" ")}`;
 }
 
 function codeLine(text, what) {
@@ -230,14 +285,23 @@ function answer(c) {
   }
   output.removeAttribute("data-error");
   output.classList.remove("is-refused");
-  output.dataset.shape = `${shape.output[0]}×${shape.output[1]}`;
-  output.textContent = T.shape(...shape.output);
-  const [fh, fw] = shape.formulas;
-  const lines = fh === fw
-    ? [[`H_\\text{out} = W_\\text{out} = ${shape.tex[0]}`, `H_out = W_out = ${fh}`]]
-    : [[`H_\\text{out} = ${shape.tex[0]}`, `H_out = ${fh}`], [`W_\\text{out} = ${shape.tex[1]}`, `W_out = ${fw}`]];
+  output.dataset.shape = shape.output.join("×");
+  output.textContent = T.shape(shape.output.join("×"));
+  // one line per axis (L: a 1-D length; D, H, W: depth, height, width), once if all are equal
+  const letters = { 1: ["L"], 2: ["H", "W"], 3: ["D", "H", "W"] }[shape.output.length];
+  const lines = equal(shape.formulas)
+    ? [[letters.map((l) => `${l}_\\text{out}`).join(" = ") + ` = ${shape.tex[0]}`, `${letters.map((l) => `${l}_out`).join(" = ")} = ${shape.formulas[0]}`]]
+    : letters.map((l, n) => [`${l}_\\text{out} = ${shape.tex[n]}`, `${l}_out = ${shape.formulas[n]}`]);
   typeset(formula, lines);
   formula.dataset.formulas = JSON.stringify(shape.formulas);
+  if (shape.pads.length) { // the padding of each side, which TF/ONNX SAME and causal padding choose
+    const by = A.padding_by_side(shape);
+    const p = document.createElement("p");
+    p.className = "explorer__pads";
+    p.dataset.pads = JSON.stringify(by);
+    p.textContent = T.pads(Object.entries(by));
+    formula.append(p);
+  }
   if (shape.dropped.some(Boolean)) {
     const note = document.createElement("p");
     note.className = "explorer__note";
@@ -255,7 +319,7 @@ function update() {
   if (lastOp !== null && field("op").value !== lastOp) resetUntaken(); // the reader chose another operation
   lastOp = field("op").value;
   showFields();
-  const { c, errors } = read();
+  let { c, errors } = read();
   for (const name of Object.keys(FIELDS)) {
     const el = field(name);
     const message = errors && errors[name] ? errors[name].error : "";
@@ -280,9 +344,11 @@ function update() {
     figures.clear();
     return;
   }
-  code.append(codeLine(torchLine(c), "PyTorch"));
+  c = A.resolve(c); // one value per axis, as the CLI checked it
+  code.append(codeLine(torchLines(c, shape).join("\n"), "PyTorch"));
   const [rows, cols] = A.grid_size({ ...c, shape });
-  if (rows > window.ExploreGrids.MAX_GRID || cols > window.ExploreGrids.MAX_GRID) {
+  if (c.input.length !== 2 || shape.pads.length) code.append(codeLine(shapeCommand(c), "python -m figures shape"));
+  else if (rows > window.ExploreGrids.MAX_GRID || cols > window.ExploreGrids.MAX_GRID) {
     const note = document.createElement("p");
     note.className = "explorer__note";
     note.textContent = T.noRender(`${rows}×${cols}`);
@@ -294,8 +360,14 @@ function update() {
 }
 
 fromURL();
-const changed = () => {
+const changed = (ev) => {
   linkError = null;
+  // as on the command line, the input's sizes say how many axes (one size: keep the dimensions chosen)
+  if (ev && ev.target === field("input") && count(field("input").value) >= 2) field("dims").value = impliedDims();
+  // causal padding is a 1-D convolution's
+  if (ev && ev.target === field("dims") && !modes(field("op").value, field("dims").value).includes(field("padding_mode").value)) {
+    field("padding_mode").value = "numbers";
+  }
   update();
   toURL();
 };
