@@ -674,7 +674,7 @@ def chapter_urls(base):
     nav = re.search(r"^nav:\n((?:  - .*\n)+)", (ROOT / "mkdocs.yml").read_text(encoding="utf-8"), re.MULTILINE)
     pages = re.findall(r"  - (\S+)\.md", nav.group(1))
     chapters = pages[: pages.index("cheat-sheet") + 1]
-    assert len(chapters) == 16
+    assert len(chapters) == 18
     return [f"{base}{lang}/{'' if p == 'index' else p + '/'}" for lang in LANGS for p in chapters]
 
 
