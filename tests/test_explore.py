@@ -790,5 +790,7 @@ def test_a_3d_configuration_gives_each_axis_its_size_and_formula(browser, served
     page.fill("#explore-stride", "2")
     assert page.get_attribute("#explore-output", "data-shape") == "5×5"
     assert page.locator(".explorer__grids .explorer__cell").count() > 0
+    # max pooling's padding is −∞ (F.pad's value in the CLI's lines), as in the figures
+    assert set(page.eval_on_selector_all(".explorer__grids .explorer__cell--pad", "els => els.map(e => e.textContent)")) == {"−∞"}
     assert visit.errors == []
     visit.close()

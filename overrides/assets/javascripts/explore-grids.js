@@ -97,7 +97,9 @@ function draw(c, shape) {
       : g.rows.role[r] === "pad" || g.cols.role[q] === "pad" ? "pad" : "zero";
     const i = g.rows.holds[r], j = g.cols.holds[q];
     const isInput = role === "input";
-    const el = cellEl(transposed && isInput ? "button" : "span", role, isInput ? String(g.value(i, j)) : "0");
+    // padding holds 0, or −∞ for max pooling (as the figures show it, and F.pad's value in the CLI's lines)
+    const empty = c.op === "max" && role === "pad" ? "−∞" : "0";
+    const el = cellEl(transposed && isInput ? "button" : "span", role, isInput ? String(g.value(i, j)) : empty);
     if (isInput) { el.dataset.i = i; el.dataset.j = j; }
     el.dataset.r = r;
     el.dataset.c = q;
