@@ -471,6 +471,18 @@ OPERATOR_W = 1.1  # cells for an operator symbol (⊛, =, +) between two panels
 NOTE_ROWS = 1.0  # cells under a row for its note
 
 
+def _rows_size(layout, notes) -> tuple[float, float]:
+    """(width, height) in cells of rows laid out as (placed items, row width, tallest item), each
+    with its note line under it: the figure of a panel or a block scene."""
+    widest = max(w for _, w, _ in layout)
+    width = max(widest, _text_cells(*notes)) + 2 * MARGIN
+    height = MARGIN * 0.5
+    for (_, _, tallest), note in zip(layout, notes):
+        height += LABEL_ROWS + tallest + (NOTE_ROWS if note else 0.3)
+    height += MARGIN * 0.5
+    return width, height
+
+
 class PanelRenderer:
     """Draws a ``panels.PanelScene``: rows of grids and images, with operators between them.
     The artists are made once; a frame sets what each grid shows and redraws."""
@@ -497,12 +509,7 @@ class PanelRenderer:
                     placed.append((item, x))
                     x += OPERATOR_W
             layout.append((placed, x, tallest))
-        widest = max(w for _, w, _ in layout)
-        width = max(widest, _text_cells(*scene.notes)) + 2 * MARGIN
-        height = MARGIN * 0.5
-        for (_, _, tallest), note in zip(layout, scene.notes):
-            height += LABEL_ROWS + tallest + (NOTE_ROWS if note else 0.3)
-        height += MARGIN * 0.5
+        width, height = _rows_size(layout, scene.notes)
         self.fig, self.canvas, ax, _ = _canvas(width, height, theme)
         self.ax = ax
         self.grids = []  # per panel: (panel, x0, y0, patches, texts) for grids, None for images
@@ -718,12 +725,7 @@ class BlockRenderer:
                     placed.append((item, x))
                     x += OPERATOR_W
             layout.append((placed, x, tallest))
-        widest = max(w for _, w, _ in layout)
-        width = max(widest, _text_cells(*scene.notes)) + 2 * MARGIN
-        height = MARGIN * 0.5
-        for (_, _, tallest), note in zip(layout, scene.notes):
-            height += LABEL_ROWS + tallest + (NOTE_ROWS if note else 0.3)
-        height += MARGIN * 0.5
+        width, height = _rows_size(layout, scene.notes)
         self.fig, self.canvas, ax, _ = _canvas(width, height, theme)
         self.ax = ax
         self.blocks = []
