@@ -471,6 +471,12 @@ OPERATOR_W = 1.1  # cells for an operator symbol (⊛, =, +) between two panels
 NOTE_ROWS = 1.0  # cells under a row for its note
 
 
+def _operator(ax, theme: th.Theme, symbol: str, x: float, middle: float) -> None:
+    """An operator symbol (⊛, =, +, →) centred in its OPERATOR_W cells at ``x``, between two items."""
+    ax.text(x + OPERATOR_W / 2, middle, symbol, ha="center", va="center", color=theme.text,
+            fontsize=th.LABEL_PT * 1.3, family=th.FONT)
+
+
 def _rows_size(layout, notes) -> tuple[float, float]:
     """(width, height) in cells of rows laid out as (placed items, row width, tallest item), each
     with its note line under it: the figure of a panel or a block scene."""
@@ -520,8 +526,7 @@ class PanelRenderer:
             for item, x in placed:
                 x += shift
                 if not isinstance(item, Panel):
-                    ax.text(x + OPERATOR_W / 2, top + tallest / 2, item, ha="center", va="center",
-                            color=theme.text, fontsize=th.LABEL_PT * 1.3, family=th.FONT)
+                    _operator(ax, theme, item, x, top + tallest / 2)
                     continue
                 h, w = item.size
                 y0 = top + (tallest - h) / 2
@@ -736,8 +741,7 @@ class BlockRenderer:
             for item, x in placed:
                 x += shift
                 if not isinstance(item, Block):
-                    ax.text(x + OPERATOR_W / 2, top + tallest / 2, item, ha="center", va="center",
-                            color=theme.text, fontsize=th.LABEL_PT * 1.3, family=th.FONT)
+                    _operator(ax, theme, item, x, top + tallest / 2)
                     continue
                 h, _ = block_size(item.shape)
                 self.blocks.append(self._block(item, x, top + (tallest - h) / 2))

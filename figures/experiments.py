@@ -14,6 +14,7 @@ record checks itself against ``torch.nn.functional`` before it is returned.
 
 from __future__ import annotations
 
+import functools
 import warnings
 from dataclasses import dataclass, replace
 from typing import Optional, Sequence, Union
@@ -299,6 +300,7 @@ class NetworkFieldRecord:
     gradients: tuple[torch.Tensor, ...]  # (H, W): |∂ cell / ∂ x| on the positive twin, max 1
 
 
+@functools.lru_cache(maxsize=2)  # both themes of a figure from one measurement
 def record_network_fields(name: str = "resnet18", size: int = 224) -> NetworkFieldRecord:
     """resnet18's ``layer1`` … ``layer4`` (figures.zoo; built on the meta device, measured on its
     positive twin): each stage's middle cell, its field by the closed form and by autograd. The
