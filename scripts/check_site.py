@@ -65,9 +65,15 @@ def is_external(url: str) -> bool:
 def broken_links(site: Path) -> list[str]:
     """Every local link, anchor or resource of the site that does not resolve."""
     cache: dict[Path, Page] = {}
+
+    def page_of(path: Path) -> Page:  # each page parsed once (setdefault would parse it for every link)
+        if path not in cache:
+            cache[path] = parsed(path)
+        return cache[path]
+
     problems = []
     for html in html_files(site):
-        page = cache.setdefault(html, parsed(html))
+        page = page_of(html)
         base = "/" + html.relative_to(site).as_posix()
         for url in page.links + page.resources:
             if is_external(url) or is_inline(url):
@@ -80,7 +86,7 @@ def broken_links(site: Path) -> list[str]:
                 problems.append(f"{html.relative_to(site)}: {url} → missing {target.relative_to(site)}")
                 continue
             if parts.fragment and target.suffix == ".html":
-                ids = cache.setdefault(target, parsed(target)).ids
+                ids = page_of(target).ids
                 if parts.fragment not in ids:
                     problems.append(f"{html.relative_to(site)}: {url} → no anchor #{parts.fragment}")
     return problems
