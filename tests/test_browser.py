@@ -70,22 +70,69 @@ def load_all_images(page):
     return page.evaluate("[...document.images].filter(img => img.naturalWidth === 0).map(img => img.src)")
 
 
-def test_every_page_renders_without_errors_or_foreign_requests(browser, site, served):
-    urls = page_urls(site, served)
-    assert len(urls) >= 10
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+AXE_OPTIONS = {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]}
+SCHEME = {"light": "default", "dark": "slate"}  # Material's names of our two palettes (mkdocs.yml theme.palette)
+BODY = "() => ({scheme: document.body.dataset.mdColorScheme, background: getComputedStyle(document.body).backgroundColor})"
+
+
+def to_dark(page):
+    """Switch a loaded page to the dark palette as a reader does: the system asks for dark (the
+    media query of our slate palette matches) and the header's palette toggle is pressed; Material
+    then sets data-md-color-scheme/-primary/-accent on <body> as it does when a page loads in dark."""
+    page.emulate_media(color_scheme="dark")
+    page.locator("form[data-md-component=palette] label:not([hidden])").click()
+    page.wait_for_function("() => document.body.dataset.mdColorScheme === 'slate'"
+                           " && document.body.dataset.mdColorMedia === '(prefers-color-scheme: dark)'"
+                           " && !document.body.hasAttribute('data-md-color-switching')")
+
+
+def luminance(css_colour):
+    r, g, b = (int(v) / 255 for v in re.findall(r"[\d.]+", css_colour)[:3])
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+@pytest.fixture(scope="module")
+def every_page(browser, site, served):  # noqa: F811
+    """Each page of both languages, visited once with an empty cache: its errors, warnings,
+    requests, broken images and h1s once every image (lazy, hidden) has loaded; then axe-core's
+    WCAG A/AA rules in the light palette, and again once the same page is switched to the dark one.
+    (The three tests below assert on this; one visit per page instead of three.)"""
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    gathered = {}
+    for url in page_urls(site, served):
+        visit = Visit(browser, url, color_scheme="light")
+        try:
+            page = visit.page
+            seen = {"broken": load_all_images(page)}
+            seen.update(errors=list(visit.errors), warnings=list(visit.warnings), requests=list(visit.requests),
+                        h1=page.locator("h1").count())
+            for scheme in ("light", "dark"):
+                if scheme == "dark":
+                    to_dark(page)
+                seen[scheme] = page.evaluate(BODY)
+                seen[scheme]["violations"] = axe.run(page, options=AXE_OPTIONS).response["violations"]
+        finally:
+            visit.close()
+        gathered[url] = seen
+    return gathered
+
+
+def test_every_page_renders_without_errors_or_foreign_requests(every_page, served):
+    assert len(every_page) >= 10
     log = {}
-    for url in urls:
-        visit = Visit(browser, url)
-        broken = load_all_images(visit.page)
+    for url, seen in every_page.items():
+        broken = seen["broken"]
         assert broken == [], f"{url}: broken images {broken}"
-        assert visit.errors == [], f"{url}: {visit.errors}"
-        katex = [w for w in visit.warnings if "LaTeX" in w or "KaTeX" in w or "strict mode" in w]
+        assert seen["errors"] == [], f"{url}: {seen['errors']}"
+        katex = [w for w in seen["warnings"] if "LaTeX" in w or "KaTeX" in w or "strict mode" in w]
         assert katex == [], f"{url}: KaTeX fell back: {katex}"
-        assert visit.page.locator("h1").count() == 1
-        foreign = [r for r in visit.requests if not (r.startswith(served) or r.startswith("data:"))]
+        assert seen["h1"] == 1
+        foreign = [r for r in seen["requests"] if not (r.startswith(served) or r.startswith("data:"))]
         assert foreign == [], f"{url} requested another host: {foreign}"
-        log[url.removeprefix(served)] = sorted({r.removeprefix(served) for r in visit.requests})
-        visit.close()
+        log[url.removeprefix(served)] = sorted({r.removeprefix(served) for r in seen["requests"]})
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     (SCREENSHOTS / "requests.json").write_text(json.dumps(log, indent=1, ensure_ascii=False), encoding="utf-8")
 
@@ -287,28 +334,20 @@ def test_copy_button_copies_the_code_of_a_session(browser, served):
     visit.close()
 
 
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-
-
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_no_accessibility_violation_on_any_page(browser, site, served, scheme):
+def test_no_accessibility_violation_on_any_page(every_page, served, scheme):
     """axe-core, every WCAG 2.0/2.1/2.2 A and AA rule, on every page of both languages in both
-    palettes."""
-    from axe_playwright_python.sync_playwright import Axe
-
-    axe = Axe()
-    options = {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]}
-    context = browser.new_context(color_scheme=scheme)
-    page = context.new_page()
+    palettes (the dark one really dark: Material's slate scheme on <body>, a dark background)."""
     found = {}
-    for url in page_urls(site, served):
-        page.goto(url, wait_until="load")
-        violations = axe.run(page, options=options).response["violations"]
+    for url, seen in every_page.items():
+        body = seen[scheme]
+        assert body["scheme"] == SCHEME[scheme], (url, body)
+        assert (luminance(body["background"]) < 0.25) == (scheme == "dark"), (url, body)
+        violations = body["violations"]
         if violations:
             found[url.removeprefix(served)] = [
                 (v["id"], len(v["nodes"]), v["nodes"][0]["target"], v["nodes"][0].get("failureSummary", "")[:200])
                 for v in violations]
-    context.close()
     assert found == {}, json.dumps(found, indent=1, ensure_ascii=False)
 
 
