@@ -2,6 +2,7 @@
 
 import functools
 import http.server
+import os
 import subprocess
 import sys
 import threading
@@ -11,6 +12,13 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS_BEFORE: dict = {}
+FIGURE_CACHE_BEFORE: set = set()  # the names in the figure cache before the site fixture built (test_reproducible.py)
+
+
+def figure_cache() -> Path:
+    """The figure cache the site's build uses (figures/cache.py directory(), from the repository)."""
+    folder = Path(os.environ.get("FIGURES_CACHE") or ".cache/figures")
+    return folder if folder.is_absolute() else ROOT / folder
 
 
 def docs_snapshot():
@@ -22,6 +30,7 @@ def site(tmp_path_factory):
     """The whole site, built once by the README's build script."""
     out = tmp_path_factory.mktemp("site")
     DOCS_BEFORE.update(docs_snapshot())
+    FIGURE_CACHE_BEFORE.update(os.listdir(figure_cache()) if figure_cache().is_dir() else ())
     r = subprocess.run([sys.executable, "scripts/build_site.py", "--site-dir", str(out)], cwd=ROOT,
                        capture_output=True, text=True)
     assert r.returncode == 0, r.stdout + r.stderr
