@@ -14,7 +14,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import torch
 import torch.nn.functional as F
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import seed as hypothesis_seed
 from hypothesis import strategies as st
 from torch import nn
 
@@ -161,7 +162,11 @@ SET = """([op, values]) => {
 
 
 def page_verdict(page, c):
-    got = page.evaluate(SET, [c["op"], form_values(c)])
+    return verdict_of(page.evaluate(SET, [c["op"], form_values(c)]))
+
+
+def verdict_of(got):
+    """The verdict of what SET read from the page (its answer to one configuration)."""
     if got["shape"] is not None:
         assert got["error"] is None and got["text"] == f"Output: {got['shape']}"
         return ("shape", got["shape"], got["formulas"], got["pads"], got["torch"] if got["pads"] else None)
@@ -171,17 +176,48 @@ def page_verdict(page, c):
 
 # ----------------------------------------------------------------------------- sizes and refusals
 
-@settings(max_examples=MIN_CONFIGS, derandomize=True, database=None, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-@given(c=configurations())
-def test_the_page_answers_as_figures_arith(explorer, c):
-    want = python_verdict(c)
-    assert page_verdict(explorer.page, c) == want, c
-    SEEN["accepted" if want[0] == "shape" else "refused"] += 1
-    SEEN["ops"].add(c["op"])
-    SEEN["non-square"] += len(set(c["input"])) > 1
-    SEEN["dims"].add(c["dims"])
-    SEEN["per side"] += want[0] == "shape" and want[3] is not None
+# the seed hypothesis derived (derandomize=True) for the property test that compared one configuration
+# per example before the comparison was batched: the same 2,000 configurations, every run
+ARITH_SEED = int("37071291570424226480961414006547686096338469663007039763125028833857317970260870209989886726"
+                 "42406511236927150736949")
+
+
+def drawn_configurations(strategy, count, seed):
+    """``count`` configurations drawn by hypothesis from ``seed`` (the same ones every run)."""
+    drawn = []
+
+    @settings(max_examples=count, database=None, deadline=None, phases=[Phase.generate],
+              suppress_health_check=list(HealthCheck))
+    @hypothesis_seed(seed)
+    @given(c=strategy)
+    def draw(c):
+        drawn.append(c)
+
+    draw()
+    return drawn
+
+
+SET_ALL = f"(all) => all.map({SET})"  # the page's answers to many configurations, one evaluate
+BATCH = 250
+
+
+def test_the_page_answers_as_figures_arith(explorer):
+    """For each of 2,000 configurations, the page's answer (the form filled in and an input event
+    sent, as SET does for one) is the CLI's. The page is asked in batches of configurations (one
+    round trip each, where one configuration per round trip cost a rendered frame each)."""
+    configs = drawn_configurations(configurations(), MIN_CONFIGS, ARITH_SEED)
+    assert len(configs) == MIN_CONFIGS
+    for start in range(0, len(configs), BATCH):
+        batch = configs[start:start + BATCH]
+        answers = explorer.page.evaluate(SET_ALL, [[c["op"], form_values(c)] for c in batch])
+        for c, got in zip(batch, answers, strict=True):
+            want = python_verdict(c)
+            assert verdict_of(got) == want, c
+            SEEN["accepted" if want[0] == "shape" else "refused"] += 1
+            SEEN["ops"].add(c["op"])
+            SEEN["non-square"] += len(set(c["input"])) > 1
+            SEEN["dims"].add(c["dims"])
+            SEEN["per side"] += want[0] == "shape" and want[3] is not None
 
 
 def test_the_comparison_covered_every_kind_of_configuration():
@@ -318,21 +354,32 @@ def drawn(c):
     return max(grid_cells(r, output)) <= MAX_GRID and max(r["input"]) <= 16
 
 
-@settings(max_examples=300, derandomize=True, database=None, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.filter_too_much])
-@given(c=configurations(small=True, dims=(2, 2, 1)).filter(drawn))
+# the seed hypothesis derived (derandomize=True) for this property test when it compared one
+# configuration per example: the same 300 configurations, every run
+WINDOWS_SEED = int("28012528872460193159350977024180445550348740525422445366283695339024355858438324808714101"
+                   "663658877162328566883363299")
+SET_AND_WINDOWS = f"(all) => all.map((a) => [({SET})(a), ({WINDOWS})()])"
+
+
 @pytest.mark.filterwarnings("ignore:Using padding='same' with even kernel lengths")  # torch's note on speed
-def test_every_output_cell_marks_the_cells_torch_reads_and_shows_torchs_value(explorer, c):
-    assert page_verdict(explorer.page, c)[0] == "shape"
-    got = explorer.page.evaluate(WINDOWS)
-    r = resolved(c)
-    reads, values = torch_windows(r)
-    SEEN["windows 1-D"] += r["dims"] == 1
-    SEEN["windows per side"] += "pads" in r
-    assert [[tuple(ij) for ij in cells] for cells in got["reads"]] == [[tuple(ij) for ij in cells] for cells in reads], c
-    assert got["values"] == pytest.approx(values, abs=1e-9), c
-    SEEN["windows"] += 1
-    SEEN["cells"] += len(reads)
+def test_every_output_cell_marks_the_cells_torch_reads_and_shows_torchs_value(explorer):
+    """For each of 300 configurations the page draws, stepping through every output cell marks the
+    input cells torch reads, and the output cells show torch's values (asked in batches, as above)."""
+    configs = drawn_configurations(configurations(small=True, dims=(2, 2, 1)).filter(drawn), 300, WINDOWS_SEED)
+    assert len(configs) == 300
+    for start in range(0, len(configs), 50):
+        batch = configs[start:start + 50]
+        answers = explorer.page.evaluate(SET_AND_WINDOWS, [[c["op"], form_values(c)] for c in batch])
+        for c, (verdict, got) in zip(batch, answers, strict=True):
+            assert verdict_of(verdict)[0] == "shape", c
+            r = resolved(c)
+            reads, values = torch_windows(r)
+            SEEN["windows 1-D"] += r["dims"] == 1
+            SEEN["windows per side"] += "pads" in r
+            assert [[tuple(ij) for ij in cells] for cells in got["reads"]] == [[tuple(ij) for ij in cells] for cells in reads], c
+            assert got["values"] == pytest.approx(values, abs=1e-9), c
+            SEEN["windows"] += 1
+            SEEN["cells"] += len(reads)
 
 
 def test_the_window_comparison_covered_hundreds_of_configurations():
