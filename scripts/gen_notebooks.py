@@ -11,11 +11,13 @@ from pathlib import Path
 import mkdocs_gen_files
 
 sys.path.insert(0, str(Path(__file__).parent))
-from notebooks import notebooks  # noqa: E402
+from notebooks import notebooks, store  # noqa: E402
 
 config = mkdocs_gen_files.config
+kept = store(config.theme["language"])  # a chapter that has not changed is not made again
 made = notebooks(Path(config.docs_dir), config.theme["language"], config.site_url,
-                 config.extra.get("repository") or "")
+                 config.extra.get("repository") or "", kept=kept)
+kept.keep()
 for name, data in made.items():
     with mkdocs_gen_files.open(f"notebooks/{name}", "wb") as target:
         target.write(data)

@@ -6,7 +6,7 @@
   screen readers read), made by the site's own katex.min.js run in QuickJS (a pip wheel), so a
   page loads no math renderer, only KaTeX's stylesheet and the fonts its formulas use, and
   nothing moves when the page has loaded. A formula KaTeX refuses or warns about fails the
-  build. Each language's formulas are kept beside the figure cache for the next build. The stylesheet only on pages with math; KaTeX's script only on the explorer, which
+  build. The stylesheet only on pages with math; KaTeX's script only on the explorer, which
   typesets the formulas the reader asks for. The explorer's scripts and stylesheets (with the
   figures' colours, generated from the theme by gen_figures.py) only on the page that has it.
 - Figures with their intrinsic size: every ``<img>`` of a figure gets its width and height, so
@@ -26,6 +26,10 @@
 - A search index of what a reader can search for: formulas become readable text, a Python
   session its typed code (no prompts, no printed output), a figure of the gallery its name, and
   word breaks that separate nothing go.
+- A warm build redoes only what changed (scripts/kept.py, beside the figure cache): each
+  language's typeset formulas, pages' search entries (so jieba loads its dictionaries only when
+  a page changed) and Pygments' HTML of each block of code are kept for the next build; a build
+  with nothing kept gives the same bytes.
 - The site's icon is a small SVG in the page itself (Material's PNG was a request of 1.9 KB).
 - Nothing moves as a page loads: tables come wrapped as Material's script wraps them, the search
   field shows from the first paint (the "no-js" class goes in <head>), each figure's controls
@@ -40,20 +44,25 @@
 """
 
 import base64
-import hashlib
+import inspect
 import io
 import json
 import os
 import re
 from functools import lru_cache
+from importlib.metadata import version
 from pathlib import Path
 from urllib.parse import urljoin
 
+import jieba
+from material.plugins.search.plugin import SearchIndex
+from pymdownx.highlight import Highlight
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.utils import get_relative_url
 
-import previews  # scripts/previews.py (MkDocs puts the hook's folder on sys.path while it loads it)
+import kept  # scripts/kept.py (MkDocs puts the hook's folder on sys.path while it loads it)
+import previews  # scripts/previews.py
 
 SHIM = "assets/javascripts/iframe-worker/shim.js"
 # the explorer's stylesheets and scripts, on the page that has one (explore.md) and no other
@@ -69,8 +78,74 @@ def offline() -> bool:
     return os.environ.get("OFFLINE", "").lower() in ("1", "true", "yes")
 
 
+# Search entries kept for the next build: Material's search plugin parses every page's HTML and
+# has jieba cut its Chinese (jieba's dictionary alone takes about 0.9 s to load). A page whose
+# HTML, address, headings and title are the last build's gets the last build's entries, and jieba
+# loads its dictionaries only when a page has changed.
+ADD_ENTRIES = SearchIndex.add_entry_from_context
+LOAD_WORDS, CUT = jieba.load_userdict, jieba.cut
+WORDS_TO_LOAD: list = []  # user dictionaries the search plugin gave jieba, not loaded yet
+BUILD: dict = {}  # this build's language and the files of words jieba is given (on_config)
+
+
+def load_words_later(path) -> None:
+    WORDS_TO_LOAD.append(path)
+
+
+def cut_with_words(*args, **kwargs):
+    while WORDS_TO_LOAD:
+        LOAD_WORDS(WORDS_TO_LOAD.pop(0))
+    return CUT(*args, **kwargs)
+
+
+def toc_ids(toc) -> list:
+    return [[item.id, item.url, toc_ids(item.children)] for item in toc]
+
+
+def add_entries_kept(index: SearchIndex, page) -> None:
+    """SearchIndex.add_entry_from_context, with the entries of an unchanged page kept."""
+    if "language" not in BUILD:  # not a build of this site (hooks.py imported elsewhere)
+        return ADD_ENTRIES(index, page)
+    start = len(index.entries)
+
+    def make():
+        ADD_ENTRIES(index, page)
+        return index.entries[start:]
+
+    name = kept.key(page.content, page.url, toc_ids(page.toc), page.title, page.meta.get("title"),
+                    page.meta.get("search"), page.meta.get("tags"))
+    index.entries[start:] = store("search", BUILD["language"]).get(name, make)
+
+
+# Code blocks kept too: Pygments' HTML of a block is the same for the same code, language and
+# settings (pymdownx.highlight's own and those of the call).
+HIGHLIGHT = Highlight.highlight
+HIGHLIGHT_ARGS = inspect.signature(HIGHLIGHT)
+
+
+def highlight_kept(highlight: Highlight, *args, **kwargs):
+    """Highlight.highlight, with the HTML of a block of code the last build highlighted kept. An
+    inline code, or a title made of HTML (kept in the page's own stash), is highlighted anew."""
+    call = HIGHLIGHT_ARGS.bind(highlight, *args, **kwargs)
+    call.apply_defaults()
+    given = {name: value for name, value in call.arguments.items() if name != "self"}
+    if "language" not in BUILD or given["inline"] or highlight.title_mode == "html":
+        return HIGHLIGHT(highlight, *args, **kwargs)
+    settings = {name: value for name, value in vars(highlight).items() if name != "md"}
+    return store("highlight", BUILD["language"]).get(kept.key(given, settings),
+                                                       lambda: HIGHLIGHT(highlight, *args, **kwargs))
+
+
+jieba.load_userdict, jieba.cut = load_words_later, cut_with_words
+SearchIndex.add_entry_from_context = add_entries_kept
+Highlight.highlight = highlight_kept
+
+
 @event_priority(100)  # before the offline plugin, which then sees a shim and adds none
 def on_config(config):
+    search = config.plugins.get("material/search") or config.plugins.get("search")
+    BUILD["language"] = config.theme["language"]
+    BUILD["words"] = [Path(p) for p in (search.config.jieba_dict, search.config.jieba_dict_user) if p] if search else []
     if offline():
         config.extra["polyfills"] = [SHIM]
     ui = config.extra.get("ui", {})
@@ -245,7 +320,7 @@ def on_post_page(output, page, config):
     output = FAVICON.sub(f'<link rel="icon" href="{ICON}">', output, count=1)
     output = TABLE.sub(r'<div class="md-typeset__scrollwrap"><div class="md-typeset__table">\1</div></div>', output)
     if 'class="arithmatex"' in output:
-        output = typeset(output, page.file.src_uri, known_typeset(config.theme["language"]))
+        output = typeset(output, page.file.src_uri, store("katex", config.theme["language"]))
         css = get_relative_url(KATEX_CSS, page.url)
         fonts = "" if offline() else "".join(  # from file:// a font is not fetched ahead
             f'<link rel="preload" href="{get_relative_url(f"assets/katex/fonts/{font}.woff2", page.url)}" as="font" '
@@ -322,45 +397,28 @@ def katex_fonts(output: str) -> list:
     return fonts + sorted({f"KaTeX_{size}-Regular" for cls, size in KATEX_SIZES.items() if cls in output})
 
 
-TYPESET: dict = {}  # this build's formulas: {"[" or "(" + TeX: KaTeX's HTML}
-TYPESET_FILE: list = []  # where the last build of this language kept them
+STORES: dict = {}  # this build's kept.Store of each kind: "katex", "search", "highlight"
 
 
-@lru_cache(maxsize=1)
-def known_typeset(language: str) -> dict:
-    return typeset_cache(language)
+def store(kind: str, language: str) -> kept.Store:
+    """This build's store of ``kind``: formulas typeset by the site's katex.min.js ({"[" or "(" +
+    TeX: KaTeX's HTML and MathML}), pages' search entries (made by Material's search plugin with
+    jieba and the site's words), or blocks of code highlighted by Pygments."""
+    if kind not in STORES:
+        if kind == "katex":
+            made_by = (KATEX_SOURCE.read_bytes(),)
+        elif kind == "highlight":
+            made_by = (version("pygments"), version("pymdown-extensions"))
+        else:
+            made_by = (version("mkdocs-material"), version("jieba"), *(path.read_bytes() for path in BUILD["words"]))
+        STORES[kind] = kept.Store(f"{kind}-{language}", *made_by)
+    return STORES[kind]
 
 
-def typeset_cache(language: str) -> dict:
-    """KaTeX's HTML of the formulas of the last build of ``language``, if it was made by this very
-    katex.min.js (a warm build typesets only what changed); {} when there is none or it cannot be
-    read. Kept beside the figure cache (``$FIGURES_CACHE``'s folder)."""
-    from figures import cache
-
-    digest = hashlib.sha256(KATEX_SOURCE.read_bytes()).hexdigest()[:16]
-    TYPESET_FILE[:] = [cache.directory().parent / "katex" / f"{language}-{digest}.json"]
-    try:
-        return json.loads(TYPESET_FILE[0].read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-
-
-def keep_typeset() -> None:
-    """Keep this build's formulas for the next one; a place that cannot be written only costs the
-    next build the time to typeset them again."""
-    from figures import cache
-
-    if TYPESET_FILE and TYPESET:
-        try:
-            cache.write_atomic(TYPESET_FILE[0], json.dumps(TYPESET, ensure_ascii=False, sort_keys=True).encode())
-        except OSError:
-            pass
-
-
-def typeset(output: str, where: str, known: dict) -> str:
+def typeset(output: str, where: str, formulas: kept.Store) -> str:
     """Every formula of a page as KaTeX's HTML and MathML, in the element arithmatex put it in (what
     KaTeX's auto-render did in the reader's browser, now done once, when the site is built).
-    ``known``: formulas typeset by an earlier build, by the same KaTeX."""
+    ``formulas``: those typeset by this build and the last one, by the same KaTeX."""
     import html as entities
 
     import quickjs
@@ -368,7 +426,7 @@ def typeset(output: str, where: str, known: dict) -> str:
     def one(match):
         tex = entities.unescape(match.group(4))
         key = match.group(3) + tex
-        made = TYPESET[key] = TYPESET.get(key) or known.get(key) or render(tex, match.group(3) == "[")
+        made = formulas.get(key, lambda: render(tex, match.group(3) == "["))
         # a display formula wider than a phone scrolls sideways (extra.css): reachable by keyboard
         made = made.replace('<span class="katex-display">', '<span class="katex-display" tabindex="0">', 1)
         return match.group(1) + made + match.group(5)
@@ -491,7 +549,8 @@ def on_post_build(config):
                 text = MATH.sub(lambda m: tex_to_text(m.group(1) or m.group(2)), doc[field])
                 doc[field] = searchable(text, index["config"]["separator"])
         index_file.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-    keep_typeset()
+    for kind in STORES.values():
+        kind.keep()
     # KaTeX's fonts: "optional" rather than "block": a font that is not there when the page is
     # first drawn (they are preloaded) is not swapped in later, so no formula changes width once
     # the page is on screen; the next page finds it in the cache

@@ -29,6 +29,8 @@ import markdown
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
+from kept import Store, key as kept_key  # scripts/kept.py
+
 ROOT = Path(__file__).resolve().parent.parent
 SNIPPETS = ROOT / "docs" / "snippets"
 
@@ -156,10 +158,11 @@ def site_links(text: str, site_url: str) -> str:
     return PAGE_LINK.sub(lambda m: f"]({page_url(site_url, m.group(1) + '.md')}{m.group(2) or ''})", text)
 
 
-def chapter(page: Path, lang: str, site_url: str, repository: str = "", base: Path = SNIPPETS):
+def chapter(page: Path, lang: str, site_url: str, repository: str = "", base: Path = SNIPPETS,
+            items: list | None = None):
     """The notebook of one chapter (``page``: docs/LANG/NAME.md, served under ``site_url``), or
-    None if the page includes no snippets."""
-    items = outline(page, base)
+    None if the page includes no snippets. ``items``: the page's outline, if it is already made."""
+    items = outline(page, base) if items is None else items
     if not any(kind == "session" for kind, *_ in items):
         return None
     words, url = WORDS[lang], page_url(site_url, page.name)
@@ -207,11 +210,28 @@ def page_url(site_url: str, rel: str) -> str:
     return site_url.rstrip("/") + "/" + path
 
 
-def notebooks(docs_dir: Path, lang: str, site_url: str, repository: str = "", base: Path = SNIPPETS) -> dict:
-    """{"NAME.ipynb": bytes} for every chapter of ``docs_dir`` that includes snippets."""
+def notebooks(docs_dir: Path, lang: str, site_url: str, repository: str = "", base: Path = SNIPPETS,
+              kept=None) -> dict:
+    """{"NAME.ipynb": bytes} for every chapter of ``docs_dir`` that includes snippets. ``kept``: the
+    notebooks an earlier build made (a kept.Store, see store()): a chapter whose page, snippets and
+    settings are the same is not made again."""
     made = {}
     for page in sorted(docs_dir.glob("*.md")):
-        nb = chapter(page, lang, site_url, repository, base)
-        if nb is not None:
-            made[f"{page.stem}.ipynb"] = dumps(nb)
+        items = outline(page, base)
+
+        def make(page=page, items=items):
+            nb = chapter(page, lang, site_url, repository, base, items)
+            return None if nb is None else dumps(nb).decode("utf-8")
+
+        name = [page.name, items, lang, site_url, repository, torch_version()]
+        text = make() if kept is None else kept.get(kept_key(*name), make)
+        if text is not None:
+            made[f"{page.stem}.ipynb"] = text.encode("utf-8")
     return made
+
+
+def store(lang: str):
+    """The notebooks kept from the last build of ``lang`` (scripts/kept.py), made by this very
+    notebooks.py and nbformat."""
+    return Store(f"notebooks-{lang}", Path(__file__).read_bytes(), nbformat.__version__)
+

@@ -115,11 +115,17 @@ def test_build_site_refuses_a_folder_with_files_of_its_own(tmp_path):
 
 def test_build_site_replaces_only_a_folder_it_made_and_builds_the_same_bytes(tmp_path):
     """An empty folder is built into; the marked folder is replaced by the next build; the
-    two builds are byte-identical (the sitemap's dates come from SOURCE_DATE_EPOCH, not today)."""
+    two builds are byte-identical (the sitemap's dates come from SOURCE_DATE_EPOCH, not today).
+    The first build finds nothing kept from an earlier one (scripts/kept.py: formulas, search
+    entries, highlighted code, notebooks), the second finds all of it: the same bytes."""
     site = tmp_path / "site"
     site.mkdir()
-    env = {"SOURCE_DATE_EPOCH": "946684800"}  # 2000-01-01
+    (tmp_path / "cache").mkdir()  # the figures cached as usual, in a folder with nothing kept beside it
+    (tmp_path / "cache" / "figures").symlink_to(cache.directory().resolve(), target_is_directory=True)
+    env = {"SOURCE_DATE_EPOCH": "946684800", "FIGURES_CACHE": str(tmp_path / "cache" / "figures")}  # 2000-01-01
     assert run_build_site("--site-dir", str(site), env=env).returncode == 0
+    kept = sorted(p.name.rsplit("-", 1)[0] for p in (tmp_path / "cache" / "kept").iterdir())
+    assert kept == [f"{kind}-{lang}" for kind in ("highlight", "katex", "notebooks", "search") for lang in ("en", "zh")]
     marker = site / ".convolution-visualized-site"
     assert marker.is_file()
     (site / "en" / "stale.html").write_text("from an old build")

@@ -32,14 +32,14 @@ def test_every_local_link_anchor_and_image_resolves(site):
 
 def test_a_build_keeps_its_formulas_for_the_next(site):
     """Each language's formulas, typeset by the site's KaTeX, are kept beside the figure cache
-    (keyed by katex.min.js): a warm build typesets only what changed. Every kept formula is one
-    that the built pages show."""
+    (scripts/kept.py, the store named by katex.min.js): a warm build typesets only what changed.
+    Every kept formula is one that the built pages show."""
     import html as entities
 
     from figures import cache
 
     for lang in LANGS:
-        kept = list((cache.directory().parent / "katex").glob(f"{lang}-*.json"))
+        kept = list((cache.directory().parent / "kept").glob(f"katex-{lang}-*.json"))
         assert len(kept) == 1, kept
         formulas = json.loads(kept[0].read_text(encoding="utf-8"))
         shown = set()
