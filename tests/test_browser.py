@@ -92,31 +92,48 @@ def luminance(css_colour):
     return 0.2126 * r + 0.7152 * g + 0.0722 * b
 
 
+# axe.run in the page's next task: the evaluate returns at once, and the page checks itself while
+# another page loads or is checked (two renderer processes, two cores); AXE_RESULT waits for it
+AXE_START = ("o => { window.__axe_violations = new Promise((resolve, reject) => setTimeout(() =>"
+             " axe.run(document, o).then((r) => resolve(r.violations), reject), 0)); }")
+AXE_RESULT = "() => window.__axe_violations"
+
+
 @pytest.fixture(scope="module")
 def every_page(browser, site, served):  # noqa: F811
     """Each page of both languages, visited once with an empty cache: its errors, warnings,
     requests, broken images and h1s once every image (lazy, hidden) has loaded; then axe-core's
     WCAG A/AA rules in the light palette, and again once the same page is switched to the dark one.
-    (The three tests below assert on this; one visit per page instead of three.)"""
+    (The three tests below assert on this; one visit per page instead of three.) Pages overlap by
+    one: the next page loads and is checked in the light palette while the previous one finishes."""
     from axe_playwright_python.sync_playwright import Axe
 
-    axe = Axe()
-    gathered = {}
-    for url in page_urls(site, served):
-        visit = Visit(browser, url, color_scheme="light")
-        try:
+    axe_script = Axe().axe_script
+    gathered, previous = {}, None
+    for url in [*page_urls(site, served), None]:
+        current = None
+        if url is not None:
+            visit = Visit(browser, url, color_scheme="light")
             page = visit.page
             seen = {"broken": load_all_images(page)}
             seen.update(errors=list(visit.errors), warnings=list(visit.warnings), requests=list(visit.requests),
-                        h1=page.locator("h1").count())
-            for scheme in ("light", "dark"):
-                if scheme == "dark":
-                    to_dark(page)
-                seen[scheme] = page.evaluate(BODY)
-                seen[scheme]["violations"] = axe.run(page, options=AXE_OPTIONS).response["violations"]
-        finally:
-            visit.close()
-        gathered[url] = seen
+                        h1=page.locator("h1").count(), light=page.evaluate(BODY))
+            page.evaluate(axe_script)
+            page.evaluate(AXE_START, AXE_OPTIONS)
+            current = (url, visit, seen)
+        if previous is not None:
+            url_before, visit_before, seen_before = previous
+            try:
+                page = visit_before.page
+                seen_before["light"]["violations"] = page.evaluate(AXE_RESULT)
+                to_dark(page)
+                seen_before["dark"] = page.evaluate(BODY)
+                page.evaluate(AXE_START, AXE_OPTIONS)
+                seen_before["dark"]["violations"] = page.evaluate(AXE_RESULT)
+            finally:
+                visit_before.close()
+            gathered[url_before] = seen_before
+        previous = current
     return gathered
 
 
