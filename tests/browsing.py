@@ -28,7 +28,8 @@ def browser():
 
 
 class Visit:
-    """A page with everything it requested, and every console error and failed request."""
+    """A page with everything it requested, and every console error and failed request. With
+    ``url`` None it is a new context and page, not yet navigated: ``goto`` later."""
 
     def __init__(self, browser, url, **context):
         self.context = browser.new_context(**context)
@@ -39,6 +40,10 @@ class Visit:
                      self.warnings.append(m.text) if m.type == "warning" else None)
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))
         self.page.on("requestfailed", lambda r: self.errors.append(f"failed: {r.url}"))
+        if url is not None:
+            self.goto(url)
+
+    def goto(self, url):
         self.page.goto(url, wait_until="networkidle")
 
     def close(self):
