@@ -12,11 +12,9 @@ import mkdocs_gen_files
 
 sys.path.insert(0, str(Path(__file__).parent))
 from figure_pages import pages  # noqa: E402
-
-from figures import build  # noqa: E402
+from pages import published  # noqa: E402
 
 config = mkdocs_gen_files.config
-published = {name for name, _ in build.files()}  # from the cache gen_figures.py has just filled
-for path, text in pages(Path(config.docs_dir), config.theme["language"], config.site_url or "", published).items():
+for path, text in pages(Path(config.docs_dir), config.theme["language"], config.site_url or "", set(published())).items():
     with mkdocs_gen_files.open(path, "w", encoding="utf-8") as page:
         page.write(text)

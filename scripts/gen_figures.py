@@ -13,11 +13,11 @@ from pathlib import Path
 import mkdocs_gen_files
 
 sys.path.insert(0, str(Path(__file__).parent))
-from pages import figure_uses  # noqa: E402
+from pages import figure_uses, published  # noqa: E402
 
-from figures import build, catalog, theme  # noqa: E402
+from figures import catalog, theme  # noqa: E402
 
-for filename, data in build.files():  # verified against the cache's checksums
+for filename, data in published().items():  # verified against the cache's checksums
     with mkdocs_gen_files.open(f"figures/{filename}", "wb") as target:
         target.write(data)
 

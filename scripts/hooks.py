@@ -63,6 +63,7 @@ from mkdocs.utils import get_relative_url
 
 import kept  # scripts/kept.py (MkDocs puts the hook's folder on sys.path while it loads it)
 import previews  # scripts/previews.py
+from pages import published  # scripts/pages.py: every figure the build publishes, read once
 
 SHIM = "assets/javascripts/iframe-worker/shim.js"
 # the explorer's stylesheets and scripts, on the page that has one (explore.md) and no other
@@ -155,14 +156,6 @@ def on_config(config):
             toggle["name"] = ui[f"{toggle['name']}_mode"]
     config.mdx_configs.setdefault("toc", {})["permalink_title"] = ui["permalink"]
     return config
-
-
-@lru_cache(maxsize=1)
-def published() -> dict:
-    """{file name: bytes} of every catalog figure and step data (from the engine's verified cache)."""
-    from figures import build
-
-    return dict(build.files())
 
 
 @lru_cache(maxsize=1)

@@ -23,6 +23,7 @@ from __future__ import annotations
 import ast
 import doctest
 import re
+from functools import lru_cache
 from pathlib import Path
 
 import markdown
@@ -72,11 +73,17 @@ KERNEL = {
 
 def expand(line: str, base: Path = SNIPPETS) -> str:
     """One ``--8<--`` line expanded exactly as the site's pymdownx.snippets expands it."""
+    return "\n".join(_snippets(str(base)).run([line.strip()]))
+
+
+@lru_cache(maxsize=4)
+def _snippets(base: str):
+    """pymdownx.snippets' preprocessor for ``base`` (each run starts afresh: one serves every line)."""
     md = markdown.Markdown(
         extensions=["pymdownx.snippets"],
-        extension_configs={"pymdownx.snippets": {"base_path": [str(base)], "check_paths": True}},
+        extension_configs={"pymdownx.snippets": {"base_path": [base], "check_paths": True}},
     )
-    return "\n".join(md.preprocessors["snippet"].run([line.strip()]))
+    return md.preprocessors["snippet"]
 
 
 def outline(page: Path, base: Path = SNIPPETS) -> list:

@@ -1,11 +1,14 @@
-"""What the adapter scripts share: the build's language, and where the docs' pages use figures.
+"""What the adapter scripts share: the build's language, where the docs' pages use figures, and
+the figures a build publishes.
 
-Imported by the mkdocs-gen-files scripts (gen_figures.py, gen_glossary.py); MkDocs-free itself.
+Imported by the mkdocs-gen-files scripts (gen_figures.py, gen_glossary.py, gen_figure_pages.py)
+and hooks.py; MkDocs-free itself.
 """
 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from pathlib import Path
 
 HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*\{\s*#([A-Za-z0-9_-]+)\s*\}\s*$")
@@ -39,3 +42,13 @@ def figure_uses(docs_dir: Path) -> dict[str, list[tuple[str, str, str, str]]]:
             if place not in uses.setdefault(name, []):
                 uses[name].append(place)
     return uses
+
+
+@lru_cache(maxsize=1)
+def published() -> dict[str, bytes]:
+    """{file name: bytes} of every figure the site publishes (with step data, last steps and print
+    strips), read from the engine's cache and verified against its checksums once per build: the
+    gen-files scripts and the hooks of one language build share it."""
+    from figures import build
+
+    return dict(build.files())
