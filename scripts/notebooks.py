@@ -24,11 +24,10 @@ import ast
 import doctest
 import re
 from functools import lru_cache
+from importlib.metadata import version
 from pathlib import Path
 
 import markdown
-import nbformat
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 from kept import Store, key as kept_key  # scripts/kept.py
 
@@ -138,6 +137,8 @@ def want_text(example: doctest.Example) -> str:
 
 def code_cell(group: list[doctest.Example], cell_id: str, count: int):
     """One code cell: the group's statements, and the last one's output as the page shows it."""
+    from nbformat.v4 import new_code_cell, new_output  # nbformat: only where a notebook is made
+
     source = "".join(example.source for example in group).rstrip("\n")
     last = group[-1]
     cell = new_code_cell(source, id=cell_id, execution_count=count)
@@ -169,6 +170,8 @@ def chapter(page: Path, lang: str, site_url: str, repository: str = "", base: Pa
             items: list | None = None):
     """The notebook of one chapter (``page``: docs/LANG/NAME.md, served under ``site_url``), or
     None if the page includes no snippets. ``items``: the page's outline, if it is already made."""
+    from nbformat.v4 import new_markdown_cell, new_notebook
+
     items = outline(page, base) if items is None else items
     if not any(kind == "session" for kind, *_ in items):
         return None
@@ -206,6 +209,8 @@ def chapter(page: Path, lang: str, site_url: str, repository: str = "", base: Pa
 
 def dumps(nb) -> bytes:
     """The notebook's bytes (validated): nbformat's own layout, with a final newline."""
+    import nbformat
+
     nbformat.validate(nb)
     return (nbformat.writes(nb, version=4) + "\n").encode("utf-8")
 
@@ -240,5 +245,5 @@ def notebooks(docs_dir: Path, lang: str, site_url: str, repository: str = "", ba
 def store(lang: str):
     """The notebooks kept from the last build of ``lang`` (scripts/kept.py), made by this very
     notebooks.py and nbformat."""
-    return Store(f"notebooks-{lang}", Path(__file__).read_bytes(), nbformat.__version__)
+    return Store(f"notebooks-{lang}", Path(__file__).read_bytes(), version("nbformat"))
 
