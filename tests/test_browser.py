@@ -329,6 +329,42 @@ def test_chinese_search_finds_phrases_first_in_their_chapter(browser, served, ho
     visit.close()
 
 
+@pytest.mark.parametrize("lang, query, how, chapter", [
+    ("en", "dilation", "pointer", "dilation"), ("zh", "转置卷积", "keyboard", "transposed"),
+    ("zh", "空洞卷积", "phone", "dilation"), ("en", "transposed", "address", "transposed")])
+# (an address with ?h=, as a search result opens a page, fetches it too: Material highlights the
+# words with the index's settings; test_chinese_search_finds_phrases_first_in_their_chapter)
+def test_the_search_index_is_fetched_when_the_reader_first_searches(browser, served, lang, query, how, chapter):
+    """A chapter's first load does not fetch the search index (the largest file it would load);
+    going to search does, by pointer, by Material's keyboard shortcut, by the phone's search
+    button, or by an address with ?q=; and the search then finds the chapter first."""
+    phone = {"viewport": {"width": 390, "height": 844}} if how == "phone" else {}
+    visit = Visit(browser, f"{served}{lang}/sliding-window/" + ("?q=" + query if how == "address" else ""), **phone)
+    try:
+        page = visit.page
+
+        def fetched():
+            return [r for r in visit.requests if r.endswith("/search/search_index.json")]
+
+        if how != "address":  # with ?q=, Material opens the search with the query: the index comes at once
+            page.wait_for_timeout(300)
+            assert fetched() == [], "the index came with the page"
+            if how == "pointer":
+                page.click(".md-search__input")
+            elif how == "keyboard":
+                page.keyboard.press("/")
+            else:
+                page.click("label.md-header__button[for=__search]")
+            page.keyboard.type(query)
+        page.wait_for_selector(".md-search-result__item", timeout=20000)
+        assert len(fetched()) == 1
+        href = page.eval_on_selector(".md-search-result__item > a", "a => a.getAttribute('href')")
+        assert href.startswith(f"{served}{lang}/{chapter}/"), href
+        assert visit.errors == [], visit.errors
+    finally:
+        visit.close()
+
+
 def test_copy_button_copies_the_code_of_a_session(browser, served):
     visit = Visit(browser, f"{served}en/pooling/", permissions=["clipboard-read", "clipboard-write"])
     page = visit.page
