@@ -221,12 +221,13 @@ EARLY = ('<script>document.documentElement.classList.replace("no-js","js");'
 # The search index (the largest file of a first load: 68 KB compressed in English, 80 KB in
 # Chinese) is requested when the reader first goes to search (the search field focused, by
 # pointer, touch or keyboard shortcut; the search button of a phone; an address with ?q=, or
-# with ?h=, whose words Material highlights with the index's own settings), not with every page. Material asks for it (XMLHttpRequest) as its script starts; that request is
-# sent only then. Not offline: there Material reads the index from a script of its own.
+# with ?h=, whose words Material highlights with the index's own settings), not with every page.
+# Material asks for it (XMLHttpRequest) as its script starts; that request is sent only then.
+# Not offline: there Material reads the index from a script of its own.
 INDEX_ON_FIRST_SEARCH = (
     '<script>(()=>{const X=XMLHttpRequest.prototype,open=X.open,send=X.send,held=[];let wanted=!1;'
     'const want=()=>{if(!wanted){wanted=!0;held.splice(0).forEach(go=>go())}};'
-    'X.open=function(m,u,...r){this.searchIndex=/\/search\/search_index\.json$/.test(new URL(u,location.href).pathname);'
+    'X.open=function(m,u,...r){this.searchIndex=new URL(u,location.href).pathname.endsWith("/search/search_index.json");'
     'return open.call(this,m,u,...r)};'
     'X.send=function(...a){if(this.searchIndex&&!wanted){held.push(()=>send.apply(this,a));return}return send.apply(this,a)};'
     'addEventListener("focusin",e=>{e.target.matches&&e.target.matches("[data-md-component=search-query]")&&want()});'
