@@ -1,15 +1,17 @@
 """What a site build worked out, kept beside the figure cache for the next build (MkDocs-free).
 
-A warm build redoes only what changed: KaTeX's HTML of each formula and each page's search
-entries, with jieba's word breaks (hooks.py), and each chapter's notebook (gen_notebooks.py).
+A warm build redoes only what changed: KaTeX's HTML of each formula, each page's search
+entries with jieba's word breaks, Pygments' HTML of each block of code (hooks.py), and each
+chapter's notebook (gen_notebooks.py).
 
 A store is one JSON file, ``kept/NAME-DIGEST.json`` in the folder that holds the figure cache
 (``$FIGURES_CACHE``'s parent). DIGEST names what made its values (katex.min.js; Material, jieba
-and the user dictionary; notebooks.py and nbformat), so a new version of any of them starts
-from an empty store; a value's key names everything it is made from. A build writes only the
-values it used, so a store holds one build and never grows. A store that cannot be read is
-empty; one that cannot be written costs the next build only time. A build with nothing kept and
-a build with everything kept give the same bytes (tested).
+and the user dictionary; Pygments and pymdown-extensions; notebooks.py and nbformat), so a new
+version of any of them starts from an empty store, and the first write of that store removes
+the old one; a value's key names everything it is made from. A build writes only the values it
+used, and only if they are not the last build's, so a store holds one build and never grows. A
+store that cannot be read is empty; one that cannot be written costs the next build only time.
+A build with nothing kept and a build with everything kept give the same bytes (tested).
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ class Store:
     def __init__(self, name: str, *made_by: bytes | str):
         from figures import cache
 
+        self.name = name
         self.path = cache.directory().parent / "kept" / f"{name}-{digest(*made_by)}.json"
         self.used: dict = {}  # this build's values: what keep() writes
         self._old: dict | None = None
@@ -62,13 +65,16 @@ class Store:
 
     def keep(self) -> None:
         """Write this build's values for the next build, atomically, each as it was made (the
-        keys of a value's objects in their order); a place that cannot be written (read-only,
-        full) is left as it is."""
+        keys of a value's objects in their order), unless they are the last build's; a place
+        that cannot be written (read-only, full) is left as it is."""
         from figures import cache
 
-        if not self.used:
+        if not self.used or self.used == self.old():  # nothing new: the file stays as it is
             return
         try:
             cache.write_atomic(self.path, json.dumps(self.used, ensure_ascii=False).encode())
+            for other in self.path.parent.glob(f"{self.name}-*.json"):  # made by other versions: never used again
+                if other != self.path:
+                    other.unlink()
         except OSError:
             pass

@@ -4,6 +4,7 @@ used, its name changes with what made its values, and a store that cannot be rea
 costs time, never a failure. (That a build with nothing kept and one with everything kept give
 the same bytes is test_faults' two-build test.)"""
 
+import os
 import sys
 from pathlib import Path
 
@@ -39,6 +40,26 @@ def test_a_value_is_made_once_and_kept_for_the_next_build(cache_dir):
     second.keep()
     assert made == ["A", "B"]
     assert kept.Store("search-en", b"material 9").old() == {"b": {"text": "B", "order": [3, 1, 2]}}  # only what was used
+
+
+def test_a_store_is_written_only_when_it_changed_and_replaces_other_versions(cache_dir):
+    old = kept.Store("katex-zh", b"katex 0.16.9")
+    old.get("(x", lambda: "<span>x</span>")
+    old.keep()
+    new = kept.Store("katex-zh", b"katex 0.16.10")
+    new.get("(x", lambda: "<span>x</span>")
+    new.keep()
+    assert sorted(p.name for p in (cache_dir / "kept").iterdir()) == [new.path.name]
+    other = kept.Store("katex-en", b"katex 0.16.10")  # another store, not a version of this one
+    other.get("(y", lambda: "y")
+    other.keep()
+    stamp = new.path.stat().st_mtime_ns
+    again = kept.Store("katex-zh", b"katex 0.16.10")
+    again.get("(x", lambda: "never")
+    os.utime(new.path, ns=(stamp - 10**9, stamp - 10**9))
+    again.keep()  # the same values: not written again
+    assert new.path.stat().st_mtime_ns == stamp - 10**9
+    assert sorted(p.name for p in (cache_dir / "kept").iterdir()) == sorted([new.path.name, other.path.name])
 
 
 def test_what_made_the_values_names_the_store():
