@@ -29,9 +29,10 @@
 - The search index is fetched when the reader first goes to search (or opens an address with
   ?q= or ?h=), not with every page: it was the largest file of a chapter's first load.
 - A warm build redoes only what changed (scripts/kept.py, beside the figure cache): each
-  language's typeset formulas, pages' search entries (so jieba loads its dictionaries only when
-  a page changed) and Pygments' HTML of each block of code are kept for the next build; a build
-  with nothing kept gives the same bytes.
+  language's pages made HTML (with what MkDocs said as it made them, said again when they are
+  reused: a broken link still fails a strict build), typeset formulas, pages' search entries (so
+  jieba loads its dictionaries only when a page changed) and Pygments' HTML of each block of code
+  are kept for the next build; a build with nothing kept gives the same bytes.
 - The site's icon is a small SVG in the page itself (Material's PNG was a request of 1.9 KB).
 - Nothing moves as a page loads: tables come wrapped as Material's script wraps them, the search
   field shows from the first paint (the "no-js" class goes in <head>), each figure's controls
@@ -49,6 +50,7 @@ import base64
 import inspect
 import io
 import json
+import logging
 import os
 import re
 from functools import lru_cache
@@ -61,6 +63,8 @@ from material.plugins.search.plugin import SearchIndex
 from pymdownx.highlight import Highlight
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
+from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import get_toc
 from mkdocs.utils import get_relative_url
 
 import kept  # scripts/kept.py (MkDocs puts the hook's folder on sys.path while it loads it)
@@ -139,9 +143,86 @@ def highlight_kept(highlight: Highlight, *args, **kwargs):
                                                        lambda: HIGHLIGHT(highlight, *args, **kwargs))
 
 
+# Pages' Markdown made HTML, kept too: MkDocs' Page.render gives the same HTML, headings, title,
+# anchors, links to other pages' anchors and log messages for the same Markdown, the same place,
+# the same files of the site, the same Markdown settings and the same snippets. A kept page
+# says again what it said when it was rendered (a warning still fails a strict build).
+RENDER = Page.render
+SITE_KEYS: dict = {}  # id(files) → the key of everything a page's rendering reads beyond the page
+
+
+def site_key(config, files) -> str:
+    """What every page's rendering reads beyond its own Markdown: the site's files (the targets of
+    its links), the Markdown extensions and their settings, and every file the snippets may
+    include."""
+    if id(files) not in SITE_KEYS:
+        def named(value):  # a function of the settings by its name (not its address)
+            return f"{getattr(value, '__module__', '')}.{getattr(value, '__qualname__', type(value).__name__)}"
+
+        snippets = []
+        for base in (config.mdx_configs.get("pymdownx.snippets") or {}).get("base_path") or []:
+            for path in sorted(Path(base).rglob("*")):
+                if path.is_file():
+                    snippets.append([path.as_posix(), kept.digest(path.read_bytes())])
+        SITE_KEYS[id(files)] = kept.key(
+            sorted([f.src_uri, f.dest_uri, f.url, str(f.inclusion)] for f in files),
+            json.dumps([config.markdown_extensions, config.mdx_configs], default=named, sort_keys=True),
+            config.use_directory_urls, str(config.validation), snippets)
+    return SITE_KEYS[id(files)]
+
+
+class Said(logging.Handler):
+    """What MkDocs' loggers say while a page renders."""
+
+    def __init__(self):
+        super().__init__(logging.INFO)
+        self.said = []
+
+    def emit(self, record):
+        self.said.append([record.name, record.levelno, record.getMessage()])
+
+
+def toc_tokens(toc) -> list:
+    return [{"level": item.level, "id": item.id, "name": item.title, "children": toc_tokens(item.children)}
+            for item in toc]
+
+
+def render_kept(page, config, files) -> None:
+    """Page.render, with the HTML of a page whose Markdown, place and site are the last build's kept."""
+    if "language" not in BUILD:
+        return RENDER(page, config, files)
+    rendered = []
+
+    def make():
+        said, logger = Said(), logging.getLogger("mkdocs")
+        logger.addHandler(said)
+        try:
+            RENDER(page, config, files)
+        finally:
+            logger.removeHandler(said)
+        rendered.append(True)
+        links = page.links_to_anchors
+        return {"content": page.content, "toc": toc_tokens(page.toc), "title": page._title_from_render,
+                "anchors": sorted(page.present_anchor_ids),
+                "links": None if links is None else [[f.src_uri, anchors] for f, anchors in links.items()],
+                "said": said.said}
+
+    name = kept.key(page.markdown, page.file.src_uri, page.file.dest_uri, page.file.url, site_key(config, files))
+    made = store("render", BUILD["language"]).get(name, make)
+    if rendered:  # rendered now: the page is set, and what it said was said
+        return
+    page.content, page.toc, page._title_from_render = made["content"], get_toc(made["toc"]), made["title"]
+    page.present_anchor_ids = set(made["anchors"])
+    if made["links"] is not None:
+        page.links_to_anchors = {files.get_file_from_path(src): anchors for src, anchors in made["links"]}
+    for logger, level, message in made["said"]:
+        logging.getLogger(logger).log(level, message)
+
+
 jieba.load_userdict, jieba.cut = load_words_later, cut_with_words
 SearchIndex.add_entry_from_context = add_entries_kept
 Highlight.highlight = highlight_kept
+Page.render = render_kept
 
 
 @event_priority(100)  # before the offline plugin, which then sees a shim and adds none
@@ -419,6 +500,9 @@ def store(kind: str, language: str) -> kept.Store:
             made_by = (KATEX_SOURCE.read_bytes(),)
         elif kind == "highlight":
             made_by = (version("pygments"), version("pymdown-extensions"))
+        elif kind == "render":  # and these hooks, which highlight code
+            made_by = tuple(version(p) for p in ("mkdocs", "markdown", "pymdown-extensions", "pygments")) + (
+                Path(__file__).read_bytes(),)
         else:
             made_by = (version("mkdocs-material"), version("jieba"), *(path.read_bytes() for path in BUILD["words"]))
         STORES[kind] = kept.Store(f"{kind}-{language}", *made_by)

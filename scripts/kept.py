@@ -1,12 +1,13 @@
 """What a site build worked out, kept beside the figure cache for the next build (MkDocs-free).
 
-A warm build redoes only what changed: KaTeX's HTML of each formula, each page's search
-entries with jieba's word breaks, Pygments' HTML of each block of code (hooks.py), and each
-chapter's notebook (gen_notebooks.py).
+A warm build redoes only what changed: each page's HTML made from its Markdown, KaTeX's HTML of
+each formula, each page's search entries with jieba's word breaks, Pygments' HTML of each block
+of code (hooks.py), and each chapter's notebook (gen_notebooks.py).
 
 A store is one JSON file, ``kept/NAME-DIGEST.json`` in the folder that holds the figure cache
-(``$FIGURES_CACHE``'s parent). DIGEST names what made its values (katex.min.js; Material, jieba
-and the user dictionary; Pygments and pymdown-extensions; notebooks.py and nbformat), so a new
+(``$FIGURES_CACHE``'s parent). DIGEST names what made its values (MkDocs, Markdown and the
+hooks; katex.min.js; Material, jieba and the user dictionary; Pygments and pymdown-extensions;
+notebooks.py and nbformat), so a new
 version of any of them starts from an empty store, and the first write of that store removes
 the old one; a value's key names everything it is made from. A build writes only the values it
 used, and only if they are not the last build's, so a store holds one build and never grows. A

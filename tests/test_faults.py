@@ -116,8 +116,9 @@ def test_build_site_refuses_a_folder_with_files_of_its_own(tmp_path):
 def test_build_site_replaces_only_a_folder_it_made_and_builds_the_same_bytes(tmp_path):
     """An empty folder is built into; the marked folder is replaced by the next build; the
     two builds are byte-identical (the sitemap's dates come from SOURCE_DATE_EPOCH, not today).
-    The first build finds nothing kept from an earlier one (scripts/kept.py: formulas, search
-    entries, highlighted code, notebooks), the second finds all of it: the same bytes."""
+    The first build finds nothing kept from an earlier one (scripts/kept.py: pages' HTML,
+    formulas, search entries, highlighted code, notebooks), the second finds all of it: the same
+    bytes."""
     site = tmp_path / "site"
     site.mkdir()
     (tmp_path / "cache").mkdir()  # the figures cached as usual, in a folder with nothing kept beside it
@@ -125,7 +126,8 @@ def test_build_site_replaces_only_a_folder_it_made_and_builds_the_same_bytes(tmp
     env = {"SOURCE_DATE_EPOCH": "946684800", "FIGURES_CACHE": str(tmp_path / "cache" / "figures")}  # 2000-01-01
     assert run_build_site("--site-dir", str(site), env=env).returncode == 0
     kept = sorted(p.name.rsplit("-", 1)[0] for p in (tmp_path / "cache" / "kept").iterdir())
-    assert kept == [f"{kind}-{lang}" for kind in ("highlight", "katex", "notebooks", "search") for lang in ("en", "zh")]
+    assert kept == [f"{kind}-{lang}" for kind in ("highlight", "katex", "notebooks", "render", "search")
+                    for lang in ("en", "zh")]
     marker = site / ".convolution-visualized-site"
     assert marker.is_file()
     (site / "en" / "stale.html").write_text("from an old build")
@@ -182,6 +184,33 @@ def test_every_site_build_is_strict(tmp_path, broken):
     bad = strict_build(tmp_path, f"# Home {{#home}}\n\n{broken}\n")
     assert bad.returncode != 0, f"{broken} built without an error"
     assert "Aborted with" in bad.stdout + bad.stderr
+
+
+def test_a_kept_page_still_fails_a_strict_build(tmp_path, monkeypatch):
+    """A page's HTML is kept for the next build with what MkDocs said while it rendered it: a
+    broken link fails the strict build again when the page's HTML comes from the last build."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("build_site", ROOT / "scripts" / "build_site.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "index.md").write_text("# Home {#home}\n\n[a page](missing.md) and [fine](other.md#a-section)\n")
+    (docs / "other.md").write_text("# Other {#other}\n\n## A section {#a-section}\n")
+    config = tmp_path / "mkdocs.yml"
+    config.write_text(f"INHERIT: {ROOT / 'mkdocs.yml'}\ndocs_dir: {docs}\nnav: [index.md, other.md]\n"
+                      f"theme: {{custom_dir: {ROOT / 'overrides'}}}\nhooks: [{ROOT / 'scripts' / 'hooks.py'}]\n"
+                      f"plugins: [search]\n", encoding="utf-8")
+    (tmp_path / "cache").mkdir()  # the figures as cached, nothing kept beside them yet
+    (tmp_path / "cache" / "figures").symlink_to(cache.directory().resolve(), target_is_directory=True)
+    monkeypatch.setenv("FIGURES_CACHE", str(tmp_path / "cache" / "figures"))  # mkdocs() passes os.environ on
+    first = module.mkdocs(str(config), tmp_path / "site" / "en")
+    assert list((tmp_path / "cache" / "kept").glob("render-en-*.json"))
+    second = module.mkdocs(str(config), tmp_path / "site" / "en")
+    for build in (first, second):
+        assert build.returncode != 0 and "Aborted with" in build.stdout + build.stderr
+        assert "missing.md" in build.stdout + build.stderr
 
 
 # --------------------------------------------------------------------------- 2. a verified cache
