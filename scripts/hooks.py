@@ -314,6 +314,13 @@ INDEX_ON_FIRST_SEARCH = (
     'addEventListener("focusin",e=>{e.target.matches&&e.target.matches("[data-md-component=search-query]")&&want()});'
     'addEventListener("change",e=>{e.target.id==="__search"&&e.target.checked&&want()});'
     'const q=new URLSearchParams(location.search);(q.has("q")||q.has("h"))&&want()})()</script>')
+# A page is first drawn once it is parsed to the end of its footer, never half parsed: on a slow
+# phone Chromium would otherwise draw the part parsed so far, and what follows would move it (the
+# language menu before the search field is parsed; a line of text before a tall formula later on
+# the same line). The scripts after the footer do not hold the first drawing. A browser that does
+# not know rel=expect draws as it always did.
+PARSED = '<span id="page-parsed" hidden></span>'
+PARSED_EXPECTED = '<link rel="expect" href="#page-parsed" blocking="render">'
 # a figure's last (or only) variant, its print picture and the link around it, if any
 LAST_VARIANT = re.compile(r'(<img\b[^>]*\bsrc="[^"]*figures/[^"/#?]+\.(gif|png)(?!#only-light)(?:#[^"]*)?"[^>]*>'
                           r'(?:<img class="figure-print"[^>]*>)?(?:</a>)?)')
@@ -409,6 +416,8 @@ def on_post_page(output, page, config):
     menu stays, and site.js keeps the reader on the same page when it is used)."""
     output = output.replace("<head>", "<head>" + EARLY + ("" if offline() else INDEX_ON_FIRST_SEARCH), 1)  # no-js → js before the first paint
     output = FAVICON.sub(f'<link rel="icon" href="{ICON}">', output, count=1)
+    if "</footer>" in output:  # the page is first drawn whole (PARSED)
+        output = output.replace("</head>", PARSED_EXPECTED + "</head>", 1).replace("</footer>", "</footer>" + PARSED, 1)
     output = TABLE.sub(r'<div class="md-typeset__scrollwrap"><div class="md-typeset__table">\1</div></div>', output)
     if 'class="arithmatex"' in output:
         output = typeset(output, page.file.src_uri, store("katex", config.theme["language"]))
