@@ -84,6 +84,24 @@ def full_disk(tmp_path):
 
 # --------------------------------------------------------------------------- 1. the site folder
 
+def build_site_module():
+    """scripts/build_site.py as a module."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("build_site", ROOT / "scripts" / "build_site.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def nothing_kept(tmp_path: Path) -> str:
+    """A FIGURES_CACHE with the figures cached as usual and nothing kept beside it (scripts/kept.py
+    keeps a build's work in the folder that holds the figure cache)."""
+    (tmp_path / "cache").mkdir()
+    (tmp_path / "cache" / "figures").symlink_to(cache.directory().resolve(), target_is_directory=True)
+    return str(tmp_path / "cache" / "figures")
+
+
 def run_build_site(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "scripts/build_site.py", *args], cwd=ROOT, capture_output=True,
                           text=True, env={**os.environ, **QUIET, **(env or {})})
@@ -121,9 +139,7 @@ def test_build_site_replaces_only_a_folder_it_made_and_builds_the_same_bytes(tmp
     bytes."""
     site = tmp_path / "site"
     site.mkdir()
-    (tmp_path / "cache").mkdir()  # the figures cached as usual, in a folder with nothing kept beside it
-    (tmp_path / "cache" / "figures").symlink_to(cache.directory().resolve(), target_is_directory=True)
-    env = {"SOURCE_DATE_EPOCH": "946684800", "FIGURES_CACHE": str(tmp_path / "cache" / "figures")}  # 2000-01-01
+    env = {"SOURCE_DATE_EPOCH": "946684800", "FIGURES_CACHE": nothing_kept(tmp_path)}  # 2000-01-01
     assert run_build_site("--site-dir", str(site), env=env).returncode == 0
     kept = sorted(p.name.rsplit("-", 1)[0] for p in (tmp_path / "cache" / "kept").iterdir())
     assert kept == [f"{kind}-{lang}" for kind in ("highlight", "katex", "notebooks", "render", "search")
@@ -144,11 +160,7 @@ def test_build_site_replaces_only_a_folder_it_made_and_builds_the_same_bytes(tmp
 
 
 def test_the_build_date_is_the_commits():
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("build_site", ROOT / "scripts" / "build_site.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = build_site_module()
     git = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=ROOT, capture_output=True, text=True)
     assert module.source_date_epoch() == (git.stdout.strip() if git.returncode == 0 else "0")
 
@@ -157,11 +169,7 @@ def test_the_build_date_is_the_commits():
 
 def strict_build(tmp_path: Path, page: str) -> subprocess.CompletedProcess:
     """One small MkDocs build with the site's configuration, the way build_site.py runs it."""
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("build_site", ROOT / "scripts" / "build_site.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = build_site_module()
     docs = tmp_path / "docs"
     docs.mkdir(exist_ok=True)
     (docs / "index.md").write_text(page, encoding="utf-8")
@@ -189,11 +197,7 @@ def test_every_site_build_is_strict(tmp_path, broken):
 def test_a_kept_page_still_fails_a_strict_build(tmp_path, monkeypatch):
     """A page's HTML is kept for the next build with what MkDocs said while it rendered it: a
     broken link fails the strict build again when the page's HTML comes from the last build."""
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("build_site", ROOT / "scripts" / "build_site.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = build_site_module()
     docs = tmp_path / "docs"
     docs.mkdir()
     (docs / "index.md").write_text("# Home {#home}\n\n[a page](missing.md) and [fine](other.md#a-section)\n")
@@ -202,9 +206,7 @@ def test_a_kept_page_still_fails_a_strict_build(tmp_path, monkeypatch):
     config.write_text(f"INHERIT: {ROOT / 'mkdocs.yml'}\ndocs_dir: {docs}\nnav: [index.md, other.md]\n"
                       f"theme: {{custom_dir: {ROOT / 'overrides'}}}\nhooks: [{ROOT / 'scripts' / 'hooks.py'}]\n"
                       f"plugins: [search]\n", encoding="utf-8")
-    (tmp_path / "cache").mkdir()  # the figures as cached, nothing kept beside them yet
-    (tmp_path / "cache" / "figures").symlink_to(cache.directory().resolve(), target_is_directory=True)
-    monkeypatch.setenv("FIGURES_CACHE", str(tmp_path / "cache" / "figures"))  # mkdocs() passes os.environ on
+    monkeypatch.setenv("FIGURES_CACHE", nothing_kept(tmp_path))  # mkdocs() passes os.environ on
     first = module.mkdocs(str(config), tmp_path / "site" / "en")
     assert list((tmp_path / "cache" / "kept").glob("render-en-*.json"))
     second = module.mkdocs(str(config), tmp_path / "site" / "en")
