@@ -1,0 +1,6 @@
+"""The claim tests import ``claim`` from their own folder."""
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
