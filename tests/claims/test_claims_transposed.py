@@ -63,7 +63,8 @@ def test_stride_2_halves():
         p = d * (k - 1) // 2
         if h + 2 * p < d * (k - 1) + 1:
             continue
-        got = F.conv1d(torch.zeros(1, 1, h), torch.zeros(1, 1, k), stride=2, padding=p, dilation=d).shape[-1]
+        got = F.conv1d(torch.zeros(1, 1, h, device="meta"), torch.zeros(1, 1, k, device="meta"), stride=2,
+                       padding=p, dilation=d).shape[-1]
         assert got == (h + 1) // 2, (h, k, d, got)
 
 
