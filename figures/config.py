@@ -164,6 +164,7 @@ class ErfConfig:
 # name → (input shape, output shape, frames, parameters as the gallery lists them)
 PANEL_FIGURES = {
     "equivariance": ((7, 11), (5, 9), 1, "k=3 Δ=0,2,4"),
+    "pooling-aliasing": ((1, 8), (1, 4), 1, "k=2 s=2 Δ=0,1,2 blur=1,2,1"),
     "padding-modes": ((4, 4), (8, 8), 1, "p=2 mode=zeros,reflect,replicate,circular"),
     "dilation-coverage": ((7, 7), (5, 5), 26, "k=3 d=1,p=0 d=2,p=1"),
     "channel-sum": ((4, 4), (2, 2), 5, "C_in=3 C_out=1 k=3"),

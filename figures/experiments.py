@@ -411,6 +411,60 @@ def record_shift(shifts: Sequence[int] = (0, 2, 4)) -> ShiftRecord:
     return ShiftRecord(w, tuple(shifts), tuple(inputs), tuple(outputs))
 
 
+@dataclass(frozen=True)
+class AliasingRecord:
+    """A 1-D signal that wraps around, and copies of it shifted right by ``shifts`` cells, each
+    max-pooled with stride 2 (``pooled``) and pooled the anti-aliased way (``blurred``: max with
+    stride 1, then the ``blur`` kernel with stride 2, as in Zhang 2019)."""
+
+    blur: torch.Tensor
+    shifts: tuple[int, ...]
+    inputs: tuple[torch.Tensor, ...]
+    pooled: tuple[torch.Tensor, ...]
+    blurred: tuple[torch.Tensor, ...]
+
+
+def max_pool_wrapped(x: torch.Tensor) -> torch.Tensor:
+    """``F.max_pool1d(x, 2)`` of a 1-D signal of even length (its windows never wrap)."""
+    return F.max_pool1d(x.reshape(1, 1, -1), 2)[0, 0]
+
+
+def blur_pool_wrapped(x: torch.Tensor, blur: torch.Tensor) -> torch.Tensor:
+    """Max over windows of 2 with stride 1, then ``blur`` (odd length, centred) with stride 2,
+    on a signal that wraps around (circular padding)."""
+    m = F.max_pool1d(F.pad(x.reshape(1, 1, -1), (0, 1), mode="circular"), 2, stride=1)
+    half = (len(blur) - 1) // 2
+    return F.conv1d(F.pad(m, (half, half), mode="circular"), blur.reshape(1, 1, -1), stride=2)[0, 0]
+
+
+ALIASING_SIGNAL = (0., 0., 1., 1., 0., 0., 1., 1.)
+ALIASING_BLUR = (0.25, 0.5, 0.25)  # [1, 2, 1] / 4
+
+
+def record_aliasing(shifts: Sequence[int] = (0, 1, 2)) -> AliasingRecord:
+    """The signal 0 0 1 1 0 0 1 1, rolled right by each shift, max-pooled with stride 2 and
+    blur-pooled. Checked: rolled by 2 cells, both outputs roll by exactly 1; the blur-pooled
+    output is also the stride-1 output subsampled (blur then subsample)."""
+    x = torch.tensor(ALIASING_SIGNAL, dtype=torch.float64)
+    blur = torch.tensor(ALIASING_BLUR, dtype=torch.float64)
+    inputs, pooled, blurred = [], [], []
+    for n in shifts:
+        xs = torch.roll(x, n)
+        y, z = max_pool_wrapped(xs), blur_pool_wrapped(xs, blur)
+        dense = F.conv1d(F.pad(F.max_pool1d(F.pad(xs.reshape(1, 1, -1), (0, 1), mode="circular"), 2, stride=1),
+                               (1, 1), mode="circular"), blur.reshape(1, 1, -1))[0, 0]
+        if not torch.allclose(z, dense[::2]):
+            raise AssertionError("the blur-pooled signal is not the blurred signal subsampled")
+        inputs.append(xs)
+        pooled.append(y)
+        blurred.append(z)
+    for n, y, z in zip(shifts, pooled, blurred):
+        if n % 2 == 0 and not (torch.equal(y, torch.roll(pooled[0], n // 2))
+                               and torch.allclose(z, torch.roll(blurred[0], n // 2))):
+            raise AssertionError("an even shift does not move the pooled signal by half as many cells")
+    return AliasingRecord(blur, tuple(shifts), tuple(inputs), tuple(pooled), tuple(blurred))
+
+
 PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
 
 

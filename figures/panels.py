@@ -139,6 +139,34 @@ def shift_scene(record) -> PanelScene:
     return PanelScene(tuple(rows), tuple(notes), (_held(rows),))
 
 
+def aliasing_scene(record) -> PanelScene:
+    """One row per shift, in one still frame: the rolled signal X, its stride-2 max pooling Y and
+    its blur pooling Z. Zero cells stay white. Under the first row what Y and Z are; under a
+    row of an odd shift the largest change from the first row; under an even one, the roll."""
+    rows, notes = [], []
+    y0, z0 = record.pooled[0], record.blurred[0]
+    weights = " ".join(_number_text(4 * v) for v in record.blur.tolist())
+    for n, (shift, x, y, z) in enumerate(zip(record.shifts, record.inputs, record.pooled, record.blurred)):
+        d = SUB[shift]
+        row = []
+        for name, role, t in (("X", "input", x), ("Y", "output", y), ("Z", "output", z)):
+            values = [t.tolist()]
+            cells = [[role if v else "empty" for v in values[0]]]
+            if row:
+                row.append("→" if name == "Y" else " ")
+            row.append(Panel(_grid(f"{name}{d}  1×{len(values[0])}", role, values, cells)))
+        rows.append(tuple(row))
+        if n == 0:
+            notes.append(f"Δ = {shift}      Y: max k=2 s=2      Z: max k=2 s=1 → [{weights}]/4 s=2")
+        elif shift % 2:
+            dy = float((y - y0).abs().max())
+            dz = float((z - z0).abs().max())
+            notes.append(f"Δ = {shift}      max|Y{d} − Y₀| = {_number_text(dy)}      max|Z{d} − Z₀| = {_number_text(dz)}")
+        else:
+            notes.append(f"Δ = {shift}      Y{d} = roll(Y₀, {shift // 2})      Z{d} = roll(Z₀, {shift // 2})")
+    return PanelScene(tuple(rows), tuple(notes), (_held(rows),))
+
+
 def padding_modes_scene(record, per_row: int = 2) -> PanelScene:
     """The same input padded by every ``padding_mode``, ``per_row`` grids to a row."""
     panels = [Panel(_grid(mode, "input", grid.tolist(), record.roles)) for mode, grid in zip(record.modes, record.grids)]

@@ -21,6 +21,7 @@ from .config import Config, ErfConfig, PanelConfig, TraceConfig
 
 PANELS = {  # panel figure → its experiment and scene builder
     "equivariance": lambda: panels.shift_scene(experiments.record_shift()),
+    "pooling-aliasing": lambda: panels.aliasing_scene(experiments.record_aliasing()),
     "padding-modes": lambda: panels.padding_modes_scene(experiments.record_padding_modes()),
     "dilation-coverage": lambda: panels.lockstep_scene(experiments.record_dilation_coverage()),
     "channel-sum": lambda: panels.channels_scene(experiments.record_channels()),
