@@ -11,7 +11,6 @@ from torch import nn
 
 from claim import claim
 
-torch.set_grad_enabled(False)
 
 
 def conv_len(n, k, s, p, d):
