@@ -39,8 +39,11 @@
   have their place held, and the KaTeX fonts a page needs are preloaded.
 - Chinese search: Material's search worker segments a query with the index's own words, but
   never lets a word end at the end of the query (an off-by-one: "转置卷积" alone is cut into
-  "转置" and "卷"), so the built worker gets that one comparison fixed; the build fails if the
-  code it fixes is not there any more (a new Material version: check whether it is still needed).
+  "转置" and "卷"), and it gives every word of a query cut into several but the last a second
+  wildcard ("感受野计算" is searched as 感受野** 计算*), which it then finds in no result: the
+  result says 感受野* is missing, does not highlight it, and ranks as if it were. The built
+  worker gets both fixed; the build fails if the code it fixes is not there any more (a new
+  Material version: check whether it is still needed).
 - Offline: the web-worker shim comes from the site itself, the <link rel="alternate"> tags that a
   browser would refuse from file:// are dropped, and each page carries its animations' step data
   and GIF bytes for the figure player (a browser refuses fetch from file://).
@@ -624,6 +627,9 @@ ALTERNATES_QUERY = '("link[rel=alternate]")'
 
 # The one comparison fixed in Material's search worker: a query word may end at the query's end.
 SEGMENT_BUG = re.compile(r"for\(let (\w)=(\w)\+1;\1<(\w)\.length;\1\+\+\)\3\.slice\(\2,\1\)in ")
+# The words of a segmented query joined with a wildcard of their own, to which the query's
+# transformation adds a second (word** word*): joined with a space, each gets one.
+SEGMENT_JOIN = re.compile(r'(\[\.\.\.\w+\(\w+,this\.index\.invertedIndex\)\]\.join\()"\* "\)')
 
 
 @event_priority(-50)  # after the search plugin wrote its index, before the offline plugin reads it
@@ -666,8 +672,10 @@ def on_post_build(config):
     def segmentation(code):
         return SEGMENT_BUG.subn(lambda m: m.group(0).replace(f"{m.group(1)}<", f"{m.group(1)}<=", 1), code)
 
-    patch_assets(sorted((site / "assets" / "javascripts" / "workers").glob("search.*.min.js")), segmentation,
-                 "search worker", "the query segmentation this hook fixes")
+    workers = sorted((site / "assets" / "javascripts" / "workers").glob("search.*.min.js"))
+    patch_assets(workers, segmentation, "search worker", "the query segmentation this hook fixes")
+    patch_assets(workers, lambda code: SEGMENT_JOIN.subn(r'\1" ")', code), "search worker",
+                 "the join of a segmented query's words this hook fixes")
     # Material's script: no sitemap.xml fetched beside a page's hreflang alternates
     patch_assets(sorted((site / "assets" / "javascripts").glob("bundle.*.min.js")),
                  lambda code: re.subn(re.escape(ALTERNATES_QUERY), ALTERNATES_QUERY[:-2] + ':not([hreflang])")', code),
