@@ -25,7 +25,10 @@
   alternates without hreflang (the build fails if that code is not there any more).
 - A search index of what a reader can search for: formulas become readable text, a Python
   session its typed code (no prompts, no printed output), a figure of the gallery its name, and
-  word breaks that separate nothing go.
+  word breaks that separate nothing go. The names readers arrive with (docs/glossary.yml's
+  aliases: 汇聚层, 步长, 反卷积, atrous convolution) go into the entry of the chapter or section
+  that teaches their term, in a field of the index no result shows, weighted above any title:
+  such a name finds its chapter first, not only the glossary that explains it.
 - The search index is fetched when the reader first goes to search (or opens an address with
   ?q= or ?h=), not with every page: it was the largest file of a chapter's first load.
 - A warm build redoes only what changed (scripts/kept.py, beside the figure cache): each
@@ -632,7 +635,6 @@ SEGMENT_BUG = re.compile(r"for\(let (\w)=(\w)\+1;\1<(\w)\.length;\1\+\+\)\3\.sli
 SEGMENT_JOIN = re.compile(r'(\[\.\.\.\w+\(\w+,this\.index\.invertedIndex\)\]\.join\()"\* "\)')
 
 
-@event_priority(-50)  # after the search plugin wrote its index, before the offline plugin reads it
 def patch_assets(paths: list, fix, asset: str, what: str) -> None:
     """Mend each of Material's built ``paths`` (an ``asset``) with ``fix`` (code → (code, places
     changed)): exactly one place in each, or the build fails naming the file (Material changed)."""
@@ -646,6 +648,62 @@ def patch_assets(paths: list, fix, asset: str, what: str) -> None:
         path.write_text(fixed, encoding="utf-8")
 
 
+# Names readers arrive with, in the entry of the place that teaches their term (docs/glossary.yml:
+# aliases_zh / aliases_en, chapter): a field of the index of its own, which Material's worker
+# searches (it indexes every field the index's config names) and no result shows. Its weight is
+# ten times a title's: 反卷积 finds the transposed-convolution chapter before the section of the
+# matrix chapter titled 为什么“反卷积”是个错误的叫法 (which comes second).
+GLOSSARY = Path(__file__).resolve().parent.parent / "docs" / "glossary.yml"
+ALIASES = "aliases"
+ALIASES_BOOST = 1e4
+
+
+def on_files(files, config):
+    """Each page's address as this build gives it (pooling/, or pooling.html offline)."""
+    BUILD["urls"] = {f.src_uri: f.url for f in files.documentation_pages()}
+    return files
+
+
+def alias_words(language: str) -> dict:
+    """{place (a chapter, or a chapter#section): the words of the aliases of the terms it teaches}.
+    A Chinese alias is one word (the query is cut with the index's own words, so 汇聚层 is then
+    one); of an English one, only the words that are no term's word: "atrous convolution" adds
+    atrous (convolution would make every "convolution" query find the dilation chapter first)."""
+    import yaml
+
+    terms = yaml.safe_load(GLOSSARY.read_text(encoding="utf-8"))
+    common = set()
+    for term in terms:
+        for form in [term[language], *term.get(f"match_{language}", [])]:
+            common.update(re.split(r"[\s-]+", form.lower()))
+    places: dict = {}
+    for term in terms:
+        aliases = term.get(f"aliases_{language}") or {}
+        if not aliases:
+            continue
+        if not term.get("chapter"):
+            raise PluginError(f"docs/glossary.yml: {term['id']} has aliases but no chapter that teaches it")
+        for alias in aliases:
+            words = [alias] if language == "zh" else [w for w in re.split(r"[\s-]+", alias.lower()) if w not in common]
+            if not words:
+                raise PluginError(f"docs/glossary.yml: {term['id']}: every word of the alias {alias!r} is a term's word")
+            places.setdefault(term["chapter"], []).extend(words)
+    return places
+
+
+def with_aliases(index: dict, language: str, urls: dict) -> None:
+    """Each alias in the search entry of the place that teaches its term (alias_words)."""
+    docs = {doc["location"]: doc for doc in index["docs"]}
+    index["config"]["fields"][ALIASES] = {"boost": ALIASES_BOOST}
+    for place, words in alias_words(language).items():
+        page, _, section = place.partition("#")
+        location = urls.get(page, "") + (f"#{section}" if section else "")
+        if page not in urls or location not in docs:
+            raise PluginError(f"docs/glossary.yml: chapter {place}: no such page or section in the {language} search index")
+        docs[location][ALIASES] = " ".join(words)
+
+
+@event_priority(-50)  # after the search plugin wrote its index, before the offline plugin reads it
 def on_post_build(config):
     site = Path(config.site_dir)
     index_file = site / "search" / "search_index.json"
@@ -657,6 +715,7 @@ def on_post_build(config):
             for field in ("title", "text"):
                 text = MATH.sub(lambda m: tex_to_text(m.group(1) or m.group(2)), doc[field])
                 doc[field] = searchable(text, index["config"]["separator"])
+        with_aliases(index, config.theme["language"], BUILD.get("urls", {}))
         index_file.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
     for kind in STORES.values():
         kind.keep()

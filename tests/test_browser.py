@@ -15,6 +15,7 @@ from urllib.parse import urljoin
 
 import numpy as np
 import pytest
+import yaml
 
 from helpers import LANGS, ROOT
 
@@ -269,7 +270,7 @@ def test_cheat_sheet_prints_on_one_page(browser, served, lang):
 CHINESE_TERMS = {
     "转置卷积": "transposed", "输出尺寸": "sliding-window", "感受野": "receptive-field", "空洞卷积": "dilation",
     "步幅": "sliding-window", "填充": "sliding-window", "棋盘伪影": "checkerboard", "输出填充": "output-padding",
-    "深度可分离卷积": "channels", "反卷积": "conv-matrix",
+    "深度可分离卷积": "channels",
 }
 
 
@@ -327,6 +328,110 @@ def test_chinese_search_finds_phrases_first_in_their_chapter(browser, served, ho
     marks = page.eval_on_selector_all("mark[data-md-highlight]", "els => [...new Set(els.map(e => e.textContent))]")
     assert marks == ["转置卷积"], marks
     visit.close()
+
+
+# Names readers bring from other books (docs/glossary.yml's aliases: 汇聚层 is Dive into Deep
+# Learning's pooling layer) and phrases they type: each finds the chapter (and section) that
+# teaches it first, not the glossary that explains the name (which still comes among the results).
+GLOSSARY = yaml.safe_load((ROOT / "docs" / "glossary.yml").read_text(encoding="utf-8"))
+READERS_WORDS = {
+    "zh": {"汇聚层": "pooling", "步长": "sliding-window#stride", "补零": "sliding-window#padding",
+           "反卷积": "transposed", "空洞卷积": "dilation", "感受野计算": "receptive-field"},
+    "en": {"deconvolution": "transposed", "atrous": "dilation", "atrous convolution": "dilation",
+           "fractionally strided convolution": "transposed"},
+}
+
+
+def readers_words(lang):
+    """{query: (chapter, section or "", glossary id or None)}: the words above and every alias."""
+    words = {query: (*place.partition("#")[::2], None) for query, place in READERS_WORDS[lang].items()}
+    for term in GLOSSARY:
+        for alias in term.get(f"aliases_{lang}") or {}:
+            chapter, _, section = term["chapter"].removesuffix(".md").partition(".md#")
+            assert words.get(alias, (chapter, section))[:2] == (chapter, section), alias
+            words[alias] = (chapter, section, term["id"])
+    return words
+
+
+# the words of the terms themselves: a word of an alias that is one (strided, convolution) is not
+# carried into the chapter's search entry (scripts/hooks.py), and the chapter may lack it
+TERM_WORDS = {lang: {word for term in GLOSSARY for form in [term[lang], *term.get(f"match_{lang}", [])]
+                     for word in re.split(r"[\s-]+", form.lower())} for lang in LANGS}
+
+
+def settled_results(page, query):
+    """The addresses of the results (path and section) in groups by page, and the words each
+    address of the first group highlights (Material's ?h=: the words of the query found there),
+    once the results are those of the whole ``query`` (the first group found its last word) and
+    the list no longer changes."""
+    page.wait_for_function(
+        """q => [...document.querySelectorAll(".md-search-result__item:first-child a")].some(a =>
+                  (new URL(a.href).searchParams.get("h") || "").replace(/\\s+/g, "")
+                    .endsWith(q.toLowerCase().split(/\\s+/).pop()))""",
+        arg=query, timeout=20000)
+    previous = None
+    for _ in range(40):
+        current = page.inner_html(".md-search-result__list")
+        if current == previous:
+            break
+        previous = current
+        page.wait_for_timeout(400)
+    firsts = page.eval_on_selector_all(
+        ".md-search-result__item", "items => items.map(li => [...li.querySelectorAll('a')].map("
+        "a => decodeURIComponent(new URL(a.href).pathname + new URL(a.href).hash)))")
+    found = page.eval_on_selector_all(".md-search-result__item:first-child a",
+                                      "els => els.map(a => new URL(a.href).searchParams.get('h') || '')")
+    return firsts, found
+
+
+def finds_every_word(query, lang, found):
+    """Whether one address of the first result found every word of ``query`` (its ?h= words):
+    a Chinese query is cut into the index's words, which together make it up; of an English
+    one, every word that is no term's word."""
+    if lang == "zh":
+        return any(h.replace(" ", "") == query for h in found)
+    return any(set(query.lower().split()) - TERM_WORDS[lang] <= set(h.split()) for h in found)
+
+
+@pytest.mark.parametrize("lang, how", [("zh", "typed"), ("zh", "pasted on a phone"), ("en", "typed")])
+def test_search_finds_a_readers_word_first_in_the_chapter_that_teaches_it(browser, served, lang, how):
+    phone = "phone" in how
+    visit = Visit(browser, f"{served}{lang}/", permissions=["clipboard-read", "clipboard-write"],
+                  **({"viewport": {"width": 390, "height": 844}, "has_touch": True} if phone else {}))
+    page = visit.page
+    try:
+        if phone:  # the phone's search button opens the search, then the field
+            page.click("label.md-header__button[for=__search]")
+            page.wait_for_function(
+                f"{list(READY)}.includes(document.querySelector('.md-search-result__meta').textContent.trim())",
+                timeout=60000)
+        else:
+            open_search(page)
+        wrong = {}
+        for query, (chapter, section, term) in readers_words(lang).items():
+            page.fill(".md-search__input", "")
+            if how == "typed":
+                page.type(".md-search__input", query, delay=30)
+            else:
+                page.evaluate("t => navigator.clipboard.writeText(t)", query)
+                page.focus(".md-search__input")
+                page.keyboard.press("Control+V")
+                page.press(".md-search__input", "End")
+            results, found = settled_results(page, query)
+            first = results[0]
+            right = [first[0] == f"/{lang}/{chapter}/", not section or f"/{lang}/{chapter}/#{section}" in first,
+                     finds_every_word(query, lang, found),
+                     # the glossary, which explains an alias, comes among the results after it
+                     term is None or f"/{lang}/glossary/#{term}" in sum(results[1:], [])]
+            if not all(right):
+                wrong[query] = (chapter, section, term, right, results[:3], found)
+            if query == "汇聚层" and phone:
+                SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+                page.screenshot(path=str(SCREENSHOTS / "zh-search-汇聚层-phone.png"))
+        assert wrong == {}
+        assert visit.errors == [], visit.errors
+    finally:
+        visit.close()
 
 
 @pytest.mark.parametrize("lang, query, how, chapter", [

@@ -115,13 +115,51 @@ def test_chinese_prose_quotes_with_chinese_quotation_marks(page):
 
 
 def test_every_alias_is_explained_on_the_glossary_page():
+    import logging
+
+    import jieba
+
     for term in TERMS:
         for lang in LANGS:
             for name, note in (term.get(f"aliases_{lang}") or {}).items():
                 assert name and name != term[lang] and isinstance(note, str)
-    zh_terms = {line.split()[0] for line in (DOCS / "zh_terms.txt").read_text(encoding="utf-8").splitlines() if line}
-    for term in TERMS:  # search keeps each Chinese alias as one word
-        assert set(term.get("aliases_zh") or {}) <= zh_terms, term["id"]
+    # search keeps each Chinese alias as one word: jieba, with the site's words (the Chinese
+    # build's jieba_dict_user), cuts the glossary's line of aliases (gen_glossary.py) into them
+    jieba.setLogLevel(logging.WARNING)
+    cut = jieba.Tokenizer()
+    cut.load_userdict(str(DOCS / "zh_terms.txt"))
+    for term in TERMS:
+        aliases = term.get("aliases_zh") or {}
+        if aliases:
+            line = "也叫：" + "、".join(name + (f"（{note}）" if note else "") for name, note in aliases.items())
+            assert set(aliases) <= set(cut.lcut(line)), (term["id"], cut.lcut(line))
+
+
+def headings(page) -> set:
+    """The ids of a page's headings ({#id} after the title)."""
+    return set(re.findall(r"^#+ .*\{#([\w-]+)\}\s*$", page.read_text(encoding="utf-8"), flags=re.MULTILINE))
+
+
+def test_a_term_with_aliases_names_the_chapter_that_teaches_it_in_both_languages():
+    """A reader who types an alias into search finds this place first (scripts/hooks.py carries the
+    aliases into its search entry; tests/test_browser.py types them): a page of both languages,
+    and the heading the section starts with in both."""
+    for term in TERMS:
+        place = term.get("chapter")
+        if not (term.get("aliases_zh") or term.get("aliases_en")):
+            continue
+        assert place, f"{term['id']}: aliases, but no chapter"
+        page, _, section = place.partition("#")
+        assert page.endswith(".md") and page != "glossary.md", place
+        for lang in LANGS:
+            path = DOCS / lang / page
+            assert path.is_file(), f"{term['id']}: {lang}/{page} is no page"
+            assert not section or section in headings(path), f"{term['id']}: {lang}/{page} has no heading #{section}"
+    # of an English alias, the words that are no term's word are what search adds (hooks.py)
+    common = {w for t in TERMS for form in [t["en"], *t.get("match_en", [])] for w in re.split(r"[\s-]+", form.lower())}
+    for term in TERMS:
+        for alias in term.get("aliases_en") or {}:
+            assert set(re.split(r"[\s-]+", alias.lower())) - common, f"{alias}: only words of terms: search cannot tell it"
 
 
 REFERENCES = yaml.safe_load((DOCS / "references.yml").read_text(encoding="utf-8"))
