@@ -68,7 +68,7 @@ def test_pad_both_sides_then_cut_only_at_stride_one():
       right end. With a stride it does not: $k = 3$, $s = 2$ on 8 steps gives 4 outputs causally and 3
       after cutting.
     zh: 步幅为 1 时，另一种常见写法结果完全相同：两边各补 $d\\,(k-1)$ 个零，卷积之后再从右端切掉同样多的步数。
-      带步幅时就不一样了：$k = 3$、$s = 2$、8 步长的输入，因果卷积得到 4 个输出，切完只剩 3 个。
+      带步幅时就不一样了：$k = 3$、$s = 2$、长为 8 步的输入，因果卷积得到 4 个输出，切完只剩 3 个。
     domain: every k 1–5, d 1–3, s 1–3, L 1–12, random values: at s = 1 the two agree exactly; at s ≥ 2
       with k ≥ 2 there is an L where they differ (in length or values), and at k = 3, s = 2, L = 8
       the lengths are 4 and 3.
