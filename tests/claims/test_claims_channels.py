@@ -327,6 +327,30 @@ def test_tensorflow_order_and_the_port():
 # ------------------------------------------------------------------------------------ layout
 
 @claim(PAGE, "layout")
+def test_image_libraries_give_h_w_c():
+    """
+    en: Image libraries (Pillow through NumPy, OpenCV, matplotlib) give $H \\times W \\times C$.
+    zh: 图像库（经 NumPy 读出的 Pillow 图像、OpenCV、matplotlib）给的却是 $H \\times W \\times C$。
+    domain: RGB and RGBA images of W × H = 640 × 480, 5 × 3 and 1 × 2, made by Pillow, read back
+        through np.asarray and by matplotlib.pyplot.imread from a PNG; OpenCV is not installed here
+        (its documentation: an H × W × C array, in BGR order)
+    """
+    import io
+
+    import matplotlib.image
+    from PIL import Image
+
+    for (w, h), mode in itertools.product(((640, 480), (5, 3), (1, 2)), ("RGB", "RGBA")):
+        image = Image.new(mode, (w, h))
+        c = len(mode)
+        assert np.asarray(image).shape == (h, w, c)
+        png = io.BytesIO()
+        image.save(png, format="PNG")
+        png.seek(0)
+        assert matplotlib.image.imread(png).shape == (h, w, c)
+
+
+@claim(PAGE, "layout")
 def test_hwc_fed_directly():
     """
     en: Feed that directly and PyTorch reads the height as the channel count, and says so (unless

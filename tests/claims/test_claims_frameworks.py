@@ -155,6 +155,41 @@ def test_same_promises_ceil_and_pads_just_enough_extra_after():
         assert np.allclose(y, ours.numpy(), atol=1e-9), (i, k, s, d)
 
 
+@claim(PAGE, "tf-same")
+def test_pytorch_padding_is_the_same_on_both_sides():
+    """
+    en: PyTorch's `padding` is the same on both sides, so it cannot say "0 above, 1 below".
+    zh: PyTorch 的 `padding` 两侧相同，说不出“上边 0、下边 1”。
+    domain: padding=(p_h, p_w) for p_h, p_w 0…2 on a 5×6 input, k 3, s 1…2: F.conv2d equals
+        F.pad(x, (p_w, p_w, p_h, p_h)) then padding 0; and nn.Conv2d takes no pair per axis
+    """
+    x, w = torch.randn(1, 1, 5, 6, dtype=torch.double), torch.randn(1, 1, 3, 3, dtype=torch.double)
+    for ph, pw, s in itertools.product(range(3), range(3), (1, 2)):
+        assert torch.equal(F.conv2d(x, w, stride=s, padding=(ph, pw)), F.conv2d(F.pad(x, (pw, pw, ph, ph)), w, stride=s))
+    with pytest.raises((TypeError, RuntimeError, ValueError)):
+        nn.Conv2d(1, 1, 3, padding=((0, 1), (0, 1)))(torch.zeros(1, 1, 6, 6))
+
+
+@claim(PAGE, "tf-same")
+def test_symmetric_padding_one_moves_every_window():
+    """
+    en: The symmetric `padding=1` gives the same shape, 3×3, and different numbers: every window
+        sits one row and one column higher and further left.
+    zh: 对称的 `padding=1` 得到的形状同样是 3×3，数值却不同：每个窗口都往上、往左偏了一格。
+    domain: the page's 6×6 input 1…36 and kernel of ones, k 3, s 2: output (r, c) of padding=1
+        is the window of SAME's padded grid that starts one row and one column earlier, for all
+        nine cells
+    """
+    x, w = torch.arange(1.0, 37).reshape(1, 1, 6, 6), torch.ones(1, 1, 3, 3)
+    one = F.conv2d(x, w, stride=2, padding=1)
+    same = F.conv2d(F.pad(x, (0, 1, 0, 1)), w, stride=2)
+    assert one.shape == same.shape == (1, 1, 3, 3) and not torch.equal(one, same)
+    grid = F.pad(x, (1, 1, 1, 1))  # padding=1's grid; SAME's grid is this one shifted by one cell
+    for r, c in itertools.product(range(3), range(3)):
+        assert one[0, 0, r, c] == grid[0, 0, 2 * r:2 * r + 3, 2 * c:2 * c + 3].sum()
+        assert same[0, 0, r, c] == grid[0, 0, 2 * r + 1:2 * r + 4, 2 * c + 1:2 * c + 4].sum()
+
+
 # -------------------------------------------------------------------------------------- rule
 
 @claim(PAGE, "rule")
@@ -210,14 +245,49 @@ def test_valid_is_no_padding():
 def test_same_padding_is_not_a_constant_of_the_layer():
     """
     en: A port of a TensorFlow layer computes the padding from the input's size at every call
-        (it is not a constant of the layer)
-    zh: 移植 TensorFlow 的层时，填充量要在每次调用时根据输入尺寸现算（它不是层的常量）
+        (with a stride, it is not a constant of the layer)
+    zh: 移植 TensorFlow 的层时，填充量要在每次调用时根据输入尺寸现算（带步幅时它不是层的常量）
     domain: k 1…7, s 1…5, d 1…3, i 1…40: the padding takes more than one value over i exactly
         when s > 1 and d(k − 1) > 0 (with s = 1 it is d(k − 1) for every i; with k = 1 it is 0)
     """
     for k, s, d in itertools.product(range(1, 8), range(1, 6), range(1, 4)):
         values = {arith.same_upper_padding(i, k, s, d) for i in range(1, 41)}
         assert (len(values) > 1) == (s > 1 and d * (k - 1) > 0), (k, s, d, values)
+
+
+@claim(PAGE, "rule")
+def test_the_cli_prints_the_paddings_and_the_lines():
+    """
+    en: The CLI prints the four paddings and these PyTorch lines for any size
+    zh: 命令行工具对任意尺寸都能打印出四条边的填充量和这几行 PyTorch 代码
+    domain: `python -m figures shape conv --padding tf-same --json`, run in this process, for
+        i 1…12 (and 224, 225), k 1…4, s 1…3: its paddings are same_upper_padding's, and its two
+        PyTorch lines run on random numbers give conv2d_same's values (JAX's "SAME" itself is
+        compared with these lines by tests/test_frameworks.py)
+    """
+    import contextlib
+    import io
+    import json
+
+    from figures import cli
+
+    for i, k, s in itertools.product(list(range(1, 13)) + [224, 225], range(1, 5), range(1, 4)):
+        if i < k:
+            continue
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            assert cli.main(["shape", "conv", "--input", str(i), "--kernel", str(k), "--stride", str(s),
+                             "--padding", "tf-same", "--json"]) == 0
+        data = json.loads(out.getvalue())
+        before, after = arith.same_upper_padding(i, k, s)
+        pad_line, layer_line = data["pytorch"]
+        assert pad_line == f"x = F.pad(x, ({before}, {after}, {before}, {after}))", pad_line
+        x = torch.randn(1, 1, i, i, dtype=torch.double)
+        scope = {"F": F, "nn": nn, "torch": torch, "x": x}
+        exec(pad_line, scope)
+        layer = eval(layer_line[4:-3], {**scope, "C_in": 1, "C_out": 1}).double()
+        want = F.conv2d(F.pad(x, (before, after, before, after)), layer.weight, layer.bias, stride=s)
+        assert torch.allclose(layer(scope["x"]), want)
 
 
 # -------------------------------------------------------------------------------- stride-one
@@ -1048,3 +1118,45 @@ def test_exercise_three_output_shapes():
             shape = jax.eval_shape(transposed, jax.ShapeDtypeStruct((1, 1, i), np.float64),
                                    jax.ShapeDtypeStruct((1, 1, 3), np.float64)).shape
             assert shape[-1] == o
+
+
+@claim(PAGE, "exercises")
+def test_exercise_one_padding_three_is_exact_only_for_odd_sizes():
+    """
+    en: `padding=3` gives 112×112 too, but with 3 before, so every window starts one cell
+        earlier and the numbers differ. For a 225×225 image SAME pads (3, 3), and `padding=3` is exact.
+    zh: `padding=3` 也得到 112×112，但前面补了 3 格，每个窗口都提前了一格，数值不同。输入是 225×225 时 SAME 填充 (3, 3)，`padding=3` 才完全一致。
+    domain: the stem's k = 7, s = 2 on i 7…40 and 224, 225 (1-D): padding=3 has SAME's size for
+        every i, SAME's numbers exactly for odd i (where SAME pads (3, 3)), and for even i
+        SAME pads (2, 3) and the numbers differ
+    """
+    w = torch.randn(1, 1, 7, dtype=torch.double)
+    for i in list(range(7, 41)) + [224, 225]:
+        x = torch.randn(1, 1, i, dtype=torch.double)
+        before, after = arith.same_upper_padding(i, 7, 2)
+        same = F.conv1d(F.pad(x, (before, after)), w, stride=2)
+        three = F.conv1d(x, w, stride=2, padding=3)
+        assert three.shape == same.shape
+        assert ((before, after) == (3, 3)) == (i % 2 == 1)
+        assert torch.allclose(three, same) == (i % 2 == 1), i
+    assert arith.conv2d(224, kernel=7, stride=2, padding=3).output == (112, 112)
+
+
+@claim(PAGE, "exercises")
+def test_exercise_two_same_lower_is_not_padding_same():
+    """
+    en: `F.pad(x, (2, 1, 2, 1))`, then `padding=0`. `padding="same"` pads (1, 2), which is
+        `SAME_UPPER`: the same size, different numbers.
+    zh: `F.pad(x, (2, 1, 2, 1))`，再用 `padding=0`。`padding="same"` 填充的是 (1, 2)，也就是 `SAME_UPPER`：尺寸相同，数值不同。
+    domain: the exercise's 7×7 input and 4×4 kernel, s 1, run by ONNX Runtime (SAME_LOWER and
+        SAME_UPPER) against F.pad and torch's padding="same"
+    """
+    x, w = rand(1, 1, 7, 7).astype(np.float32), rand(1, 1, 4, 4).astype(np.float32)
+    xt, wt = torch.from_numpy(x), torch.from_numpy(w)
+    lower, upper = onnx_conv(x, w, auto_pad="SAME_LOWER"), onnx_conv(x, w, auto_pad="SAME_UPPER")
+    assert np.allclose(lower, F.conv2d(F.pad(xt, (2, 1, 2, 1)), wt).numpy(), atol=1e-5)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        same = F.conv2d(xt, wt, padding="same").numpy()
+    assert np.allclose(upper, same, atol=1e-5) and np.allclose(same, F.conv2d(F.pad(xt, (1, 2, 1, 2)), wt).numpy(), atol=1e-5)
+    assert lower.shape == same.shape and not np.allclose(lower, same, atol=1e-3)
