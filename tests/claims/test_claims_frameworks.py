@@ -664,9 +664,9 @@ def test_a_caffe_port_without_ceil_mode_is_smaller_where_windows_do_not_fit():
     """
     en: needs `ceil_mode=True` on every pooling layer, or its maps come out one cell smaller
         wherever the windows do not fit exactly. Without padding and with $k \\ge s$, as in
-        Caffe's networks, that is wherever $s$ does not divide $i - k$: for $k = 2$, $s = 2$ every
+        most of Caffe's networks, that is wherever $s$ does not divide $i - k$: for $k = 2$, $s = 2$ every
         odd size, for $k = 3$, $s = 2$ every even one.
-    zh: 每个池化层都要加 `ceil_mode=True`，否则凡是窗口不能恰好铺满的地方，特征图都会小一格。没有填充且 $k \\ge s$ 时（Caffe 的网络就是这样），
+    zh: 每个池化层都要加 `ceil_mode=True`，否则凡是窗口不能恰好铺满的地方，特征图都会小一格。没有填充且 $k \\ge s$ 时（Caffe 的网络大多如此），
         也就是 $i - k$ 不能被 $s$ 整除的地方：$k = 2$、$s = 2$ 时是每个奇数尺寸，$k = 3$、$s = 2$ 时是每个偶数尺寸。
     domain: i 1…30, k 1…6, s 1…k, p = 0: floor mode against Caffe's rule; and with padding
         (p 1…⌊k/2⌋, any s) floor mode is never larger than Caffe's and at most one cell smaller
