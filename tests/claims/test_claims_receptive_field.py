@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import random
 from fractions import Fraction
 
@@ -9,7 +10,10 @@ import torch
 from torch import nn
 
 from claim import claim
+
 from figures import networks, zoo
+
+x64 = dict(dtype=torch.float64)
 
 
 def supports(model: nn.Module, length: int, cells) -> list[tuple[int, int]]:
@@ -205,3 +209,129 @@ def test_a_field_larger_than_the_image_leaves_it_everywhere():
             if (name, label) == ("resnet18", "layer4"):
                 assert networks.window(field, (3, 3)) == ((-121, 313), (-121, 313))
     assert seen > 100
+
+
+def chain_support(layers, length, cell):
+    """Autograd's support of output ``cell`` through 1-D convolutions of ones given as (k, s, p, d)."""
+    model = nn.Sequential(*[nn.Conv1d(1, 1, k, stride=s, padding=p, dilation=d, bias=False).double()
+                            for k, s, p, d in layers])
+    with torch.no_grad():
+        for conv in model:
+            conv.weight.fill_(1.0)
+    return supports(model, length, [cell])[0]
+
+
+@claim("receptive-field", "stride-and-dilation")
+def test_a_stride_doubles_what_each_later_layer_adds():
+    """
+    en: Every later kernel then steps over the input two cells at a
+      time, so each later layer adds twice as much to the field. [Dilation](glossary.md#dilation)
+      spreads a kernel's taps, so one layer adds $d\\,(k-1)$ instead of $k-1$
+    zh: 之后每一层的卷积核在输入上都是两格两格地跨，所以之后每一层给感受野增加的量，都是没有这个步幅时的两倍。
+      膨胀率让卷积核的各个权重彼此隔开，一层增加的是 $d\\,(k-1)$ 而不是 $k-1$
+    domain: a first layer (k 1–4, stride 1 or 2) under 1–4 later layers of k 1–4 and d 1–3 (stride 1):
+      each later layer adds d(k−1) times the first stride to the span autograd finds; with stride 2 it is
+      twice what it is with stride 1.
+    """
+    rng = random.Random(4)
+    for _ in range(120):
+        k0 = rng.randint(1, 4)
+        later = [(rng.randint(1, 4), 1, 0, rng.randint(1, 3)) for _ in range(rng.randint(1, 4))]
+        added = {}
+        for s0 in (1, 2):
+            widths = []
+            for n in range(len(later) + 1):
+                lo, hi = chain_support([(k0, s0, 0, 1)] + later[:n], 120, 0)
+                widths.append(hi - lo + 1)
+            added[s0] = [b - a for a, b in zip(widths, widths[1:])]
+            assert added[s0] == [d * (k - 1) * s0 for k, _, _, d in later]
+        assert added[2] == [2 * a for a in added[1]]
+
+
+@claim("receptive-field", "effective-receptive-field")
+def test_sigma_of_uniform_three_by_three_stacks():
+    """
+    en: σ/√n stays constant while r/n tends to 2 … (For uniform 3×3 weights σ is exactly $\\sqrt{2n/3}$: the gradient is
+      the $n$-fold convolution of a box of variance 2/3.)
+    zh: σ/√n 保持不变，r/n 趋向 2 …（对均匀的 3×3 权重，σ 恰好是 $\\sqrt{2n/3}$：梯度是方差为 2/3 的方框函数自身卷积 $n$ 次。）
+    domain: stacks of n = 1–24 uniform 3×3 convolutions (2-D, stride 1, no padding): the gradient of the
+      centre cell, as weights over the input, has variance exactly 2n/3 along each axis (to 1e-9), so
+      σ/√n = √(2/3) for every n, and r/n = (2n + 1)/n tends to 2.
+    """
+    for n in range(1, 25):
+        size = 2 * n + 3
+        x = torch.ones(1, 1, size, size, **x64, requires_grad=True)
+        y = x
+        for _ in range(n):
+            y = torch.nn.functional.conv2d(y, torch.full((1, 1, 3, 3), 1 / 9, **x64))
+        y[0, 0, y.shape[-2] // 2, y.shape[-1] // 2].backward()
+        g = x.grad[0, 0]
+        g = g / g.sum()
+        coords = torch.arange(size, **x64)
+        for marginal in (g.sum(0), g.sum(1)):
+            mean = (marginal * coords).sum()
+            variance = (marginal * (coords - mean) ** 2).sum()
+            assert abs(float(variance) - 2 * n / 3) < 1e-9, n
+        assert int((g != 0).sum(0).max()) == 2 * n + 1  # r = 2n + 1
+
+
+@claim("receptive-field", "pitfalls")
+def test_branches_are_a_union_and_a_shortcut_adds_nothing():
+    """
+    en: **Branches are a union, not the longest path.** A cell sees what any of its paths sees. A
+      shortcut adds nothing to the field, but a branch with an even kernel or asymmetric padding moves
+      the centre
+    zh: **有分支时取并集，而不是取最长的那条路径。**任何一条路径看得到的，这个格子都看得到。捷径不会扩大感受野，
+      但某条分支上的偶数卷积核或不对称填充会让中心偏移
+    domain: y = f(x) + g(x) for every pair of 1-D branches f, g with k 1–6 and left/right paddings 0–3 that
+      give the same output length (g = the identity is a shortcut), kernels of ones: each output cell's
+      support is the union of the two branches' windows; with a shortcut it is f's alone; a branch's
+      centre is u + (k − 1)/2 − left, which moves off u (by half a cell or more) exactly when k − 1 ≠ 2·left.
+    """
+    length = 30
+    branches = [(k, left, right) for k in range(1, 7) for left in range(4) for right in range(4)]
+    for (k1, l1, r1), (k2, l2, r2) in itertools.product(branches, repeat=2):
+        if l1 + r1 - k1 != l2 + r2 - k2:
+            continue
+        def model(x, k1=k1, l1=l1, r1=r1, k2=k2, l2=l2, r2=r2):
+            f = torch.nn.functional.conv1d(torch.nn.functional.pad(x, (l1, r1)), torch.ones(1, 1, k1, **x64))
+            g = torch.nn.functional.conv1d(torch.nn.functional.pad(x, (l2, r2)), torch.ones(1, 1, k2, **x64))
+            return f + g
+        out = length + l1 + r1 - k1 + 1
+        cells = [u for u in range(out) if min(u - l1, u - l2) >= 0 and max(u - l1 + k1, u - l2 + k2) <= length]
+        for u, found in zip(cells, supports(model, length, cells)):
+            assert found == (min(u - l1, u - l2), max(u - l1 + k1 - 1, u - l2 + k2 - 1))
+            if (k2, l2, r2) == (1, 0, 0):  # a shortcut
+                assert found == (u - l1, u - l1 + k1 - 1)
+        moved = Fraction(k2 - 1, 2) - l2
+        assert (moved != 0) == (k2 - 1 != 2 * l2) and (moved == 0 or abs(moved) >= Fraction(1, 2))
+
+
+@claim("receptive-field", "pitfalls")
+def test_squeeze_and_excitation_sees_the_whole_image():
+    """
+    en: **Squeeze-and-excitation sees the whole image.** From the first such block on, every cell depends
+      on every input cell
+    zh: **squeeze-and-excitation 看得到整张图。**从第一个这样的模块起，每个格子都依赖全部输入格子
+    domain: a 3×3 convolution, then a squeeze-and-excitation block (global average, two 1×1 layers,
+      sigmoid, a product with the map), then 0–2 more 3×3 convolutions, on inputs 6–12 square, random
+      positive weights (no ReLU dead by chance): a corner, the middle and an edge cell's gradient is
+      nonzero at every input cell.
+    """
+    torch.manual_seed(5)
+    for size in range(6, 13, 2):
+        for after in range(3):
+            conv = nn.Conv2d(2, 4, 3, padding=1).double()
+            squeeze = nn.Sequential(nn.AdaptiveAvgPool2d(1), nn.Conv2d(4, 2, 1), nn.ReLU(), nn.Conv2d(2, 4, 1),
+                                    nn.Sigmoid()).double()
+            rest = nn.Sequential(*[nn.Conv2d(4, 4, 3, padding=1) for _ in range(after)]).double()
+            with torch.no_grad():  # positive weights: no ReLU is dead, so no path is cut by chance
+                for layer in [conv, *squeeze, *rest]:
+                    if isinstance(layer, nn.Conv2d):
+                        layer.weight.uniform_(0.1, 1.0)
+                        layer.bias.fill_(0.1)
+            for i, j in ((0, 0), (size // 2, size // 2), (size - 1, 1)):
+                x = torch.rand(1, 2, size, size, **x64, requires_grad=True)
+                h = conv(x)
+                rest(h * squeeze(h))[0, 0, i, j].backward()
+                assert bool((x.grad.abs().sum(1) != 0).all()), (size, after, i, j)
