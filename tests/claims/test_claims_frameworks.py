@@ -1080,6 +1080,33 @@ def test_pytorch_conv_does_not_pad_by_default():
 
 
 @claim(PAGE, "pitfalls")
+def test_pitfall_average_pooling_counts():
+    """
+    en: Average pooling with `SAME` does not count the padding in TensorFlow; PyTorch's `AvgPool2d`
+        counts it unless told `count_include_pad=False`.
+    zh: TensorFlow 带 `SAME` 的平均池化不把填充算进个数；PyTorch 的 `AvgPool2d` 默认算进去，除非写明 `count_include_pad=False`。
+    domain: 1-D, i 1…10, k 1…5, s 1…3, p 0…⌊k/2⌋, positive inputs: AvgPool1d's default divides
+        every window by k (padding counted), count_include_pad=False by the input cells it covers,
+        which is TensorFlow's rule (tf_avg_pool_same_1d) wherever SAME pads p on both sides
+    """
+    for i, k, s in itertools.product(range(1, 11), range(1, 6), range(1, 4)):
+        for p in range(0, k // 2 + 1):
+            if i + 2 * p < k:
+                continue
+            x = t(RNG.uniform(1, 2, (1, 1, i)))
+            padded = F.pad(x, (p, p))
+            counted = nn.AvgPool1d(k, s, padding=p)(x)
+            excluded = nn.AvgPool1d(k, s, padding=p, count_include_pad=False)(x)
+            for j in range(counted.shape[-1]):
+                window = padded[..., j * s:j * s + k]
+                cells = min(i, j * s - p + k) - max(0, j * s - p)
+                assert torch.isclose(counted[..., j], window.sum(-1) / k).all()
+                assert torch.isclose(excluded[..., j], window.sum(-1) / cells).all()
+            if arith.same_upper_padding(i, k, s) == (p, p):
+                assert np.allclose(excluded.numpy(), tf_avg_pool_same_1d(x.numpy(), k, s))
+
+
+@claim(PAGE, "pitfalls")
 def test_a_textbooks_p_may_be_the_total():
     """
     en: A textbook's $p$ may be the total. Halve it for PyTorch; if it is odd, use `F.pad`.
