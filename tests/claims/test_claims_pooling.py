@@ -557,3 +557,24 @@ def test_adaptive_pooling_does_not_need_the_size():
         assert y.shape == (2, 3, 1, 1)
         assert torch.allclose(y, x.mean(dim=(2, 3), keepdim=True))
         assert torch.allclose(y, F.avg_pool2d(x, (h, w)))
+
+
+@claim(PAGE, "padding")
+def test_on_an_all_negative_input_pytorch_returns_the_real_maximum():
+    r"""
+    en: On an all-negative input, max pooling with zero padding would return 0 at the border; PyTorch
+        returns the real maximum
+    zh: 输入全为负数时，如果最大池化用 0 填充，边缘就会输出 0；PyTorch 返回的是真实的最大值
+    domain: 2-D all-negative random maps 2–8 cells high and wide, k 2–3, s 1–2, p = 1: pooling the zero-padded
+        map gives 0 in every window that reaches the padding; F.max_pool2d gives the max of the window's real cells.
+    """
+    g = torch.Generator().manual_seed(13)
+    for h, w, k, s in itertools.product(range(2, 9), range(2, 9), (2, 3), (1, 2)):
+        x = -torch.rand(1, 1, h, w, generator=g, dtype=torch.float64) - 0.5
+        zero_padded = F.max_pool2d(F.pad(x, (1,) * 4), k, s)
+        got = F.max_pool2d(x, k, s, padding=1)
+        padded = F.pad(x, (1,) * 4, value=float("-inf"))[0, 0]
+        for r, c in itertools.product(range(got.shape[2]), range(got.shape[3])):
+            window = padded[r * s: r * s + k, c * s: c * s + k]
+            assert got[0, 0, r, c] == window.max() < 0
+            assert (zero_padded[0, 0, r, c] == 0) == bool(torch.isinf(window).any())

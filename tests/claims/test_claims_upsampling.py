@@ -103,7 +103,7 @@ def test_shrinking_by_a_whole_factor_they_never_agree():
     en: Shrinking by a whole factor $f$ of 2 or more they never agree: `nearest` keeps the first cell
         of every $f$, `nearest-exact` cell $\lfloor f/2 \rfloor$ of every $f$
     zh: 反过来按 2 及以上的整数 $f$ 缩小时，两者从不一致：
-        `nearest` 保留每 $f$ 格中的第一格，`nearest-exact` 保留其中的第 $\lfloor f/2 \rfloor$ 格
+        `nearest` 保留每 $f$ 格中的第 0 格，`nearest-exact` 保留其中的第 $\lfloor f/2 \rfloor$ 格
     domain: output lengths 1–16, whole factors 2–12 (input = f · output), given as size=.
     """
     for out, f in itertools.product(range(1, 17), range(2, 13)):
@@ -409,7 +409,7 @@ def test_pixel_shuffle_and_resize_convolution_cost_four_times_as_much():
         small size and each of its output cells gets only 1, 2 or 4 of the 9 weights. Pixel shuffle and
         resize-convolution cost four times as much
     zh: $k = 3$ 的转置卷积是最便宜的可学习上采样：它在小尺寸上卷积，每个输出格子只用到 9 个权重中的 1、2 或 4 个。
-        像素重排和“先放大再卷积”都要贵四倍
+        像素重排和“先放大再卷积”的运算量都是它的四倍
     domain: C 1–16 channels in and out, maps 2–12 (×2 upsampling, k = 3): FLOPs of ConvTranspose2d(s=2, p=1,
         a=1), conv → PixelShuffle(2) and nearest → conv; the ratio is exactly 4, and each transposed output cell
         gets 1, 2 or 4 weights.
@@ -453,27 +453,35 @@ def test_resize_convolution_avoids_checkerboards_whatever_its_weights():
 def test_a_transposed_convolution_can_start_free_of_checkerboards():
     r"""
     en: A transposed
-        convolution can start free of them too, with a kernel size divisible by the stride and equal
-        phases, such as the bilinear kernel below
-    zh: 转置卷积也可以一开始就没有棋盘伪影：卷积核大小能被步幅整除、四类权重又相等，比如下面的双线性卷积核
-    domain: stride 2–4, k = s, 2s, 3s, on a constant 8×8 input: random kernels whose s² phases (the weights
-        k ≡ (a, b) mod s) have equal sums give a flat output away from the border, random ones do not; the
-        bilinear kernels for f = 2–4 have equal phases.
+        convolution can start free of them too, when its phases (the groups of weights that reach the
+        output cells of one position modulo the stride) have equal sums, as the bilinear kernel below does;
+        the kernel size need not be divisible by the stride.
+    zh: 转置卷积也可以一开始就没有棋盘伪影：输出格子按位置对步幅取余分成几类，只要落到每一类上的那组权重之和都相等就行，
+        下面的双线性卷积核就是这样，卷积核大小也不必能被步幅整除。
+    domain: stride 2–4, every k from s to 3s, on a constant 8×8 input: random kernels scaled so that each of the s²
+        phases sums to 1 give an output that is flat away from the border; random kernels do not; the bilinear
+        kernels for f = 2–5 (k = 4, 5, 8, 9) have phases of equal sum and give a flat output.
     """
     g = torch.Generator().manual_seed(29)
     x = torch.ones(1, 1, 8, 8, dtype=torch.float64)
-    for s, m in itertools.product((2, 3, 4), (1, 2, 3)):
-        k = m * s
-        w = torch.rand(k, k, generator=g, dtype=torch.float64)
-        phases = w.reshape(m, s, m, s).sum(dim=(0, 2))
-        equal = w / phases.repeat(m, m)  # every phase now sums to 1
+    for s, k in itertools.product((2, 3, 4), range(2, 13)):
+        if not s <= k <= 3 * s:
+            continue
+        w = torch.rand(k, k, generator=g, dtype=torch.float64) + 0.1
+        phase = torch.arange(k) % s
+        sums = torch.zeros(s, s, dtype=torch.float64).index_put_((phase[:, None].expand(k, k), phase[None].expand(k, k)),
+                                                              w, accumulate=True)
+        equal = w / sums[phase[:, None], phase[None]]  # every phase now sums to 1
         assert interior_is_flat(F.conv_transpose2d(x, equal[None, None], stride=s), k)
         assert not interior_is_flat(F.conv_transpose2d(x, w[None, None], stride=s), k)
-    for f in (2, 3, 4):
+    for f in (2, 3, 4, 5):
         w = bilinear_kernel(f)
         k = w.shape[0]
-        padded = F.pad(w, (0, 2 * f - k, 0, 2 * f - k))  # odd f: the tent padded to 2f
-        assert torch.allclose(padded.reshape(2, f, 2, f).sum(dim=(0, 2)), torch.ones(f, f, dtype=torch.float64))
+        phase = torch.arange(k) % f
+        sums = torch.zeros(f, f, dtype=torch.float64).index_put_((phase[:, None].expand(k, k), phase[None].expand(k, k)),
+                                                              w, accumulate=True)
+        assert torch.allclose(sums, sums[0, 0].expand(f, f))
+        assert interior_is_flat(F.conv_transpose2d(x, w[None, None], stride=f), k)
 
 
 # --- a transposed convolution that is bilinear upsampling ----------------------------------
