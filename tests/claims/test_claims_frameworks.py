@@ -51,12 +51,13 @@ def torch_out(i, k, s=1, p=0, d=1) -> int | None:
 def float64_one_thread():
     """JAX in float64 (values equal to 1e-9); torch on one thread (its tiny convolutions are ten
     times faster so on a shared machine)."""
+    x64 = jax.config.jax_enable_x64
     jax.config.update("jax_enable_x64", True)
     threads = torch.get_num_threads()
     torch.set_num_threads(1)
     yield
     torch.set_num_threads(threads)
-    jax.config.update("jax_enable_x64", False)
+    jax.config.update("jax_enable_x64", x64)  # as it was (tests/test_frameworks.py sets it at import)
 
 
 def jax_shape(x_shape, w_shape, strides, padding, **options) -> tuple[int, ...]:
