@@ -3,7 +3,8 @@
 A quote matches the page's Markdown after links are reduced to their text, ``**`` and
 backslash escapes are dropped and all white space is removed (a Chinese paragraph may break a
 line anywhere); ``…`` in a quote stands for any text in between. The section of a heading runs
-to the next heading of the same level or above.
+to the next heading of the same level or above. For the page ``glossary`` the heading id is a
+term's id, and its section the term's definition in docs/glossary.yml.
 """
 
 from __future__ import annotations
@@ -44,6 +45,12 @@ def flatten(text: str) -> str:
 
 
 def section(lang: str, page: str, anchor: str) -> str:
+    if page == "glossary":  # the glossary pages are made from docs/glossary.yml: a term's definition
+        import yaml
+        for term in yaml.safe_load((DOCS / "glossary.yml").read_text(encoding="utf-8")):
+            if term["id"] == anchor:
+                return term[f"{lang}_def"]
+        raise LookupError(f"docs/glossary.yml has no term {anchor!r}")
     lines = (DOCS / lang / f"{page}.md").read_text(encoding="utf-8").split("\n")
     start = level = None
     for i, line in enumerate(lines):
