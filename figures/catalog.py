@@ -190,7 +190,7 @@ def _pooling() -> list[Entry]:
         Entry("average-pooling", "avg", 4, 2, 2, 0),
         Entry("max-pooling-ceil", "max", 5, 2, 2, 0, ceil=True),
         Entry("average-pooling-padding", "avg", 5, 3, 2, 1),
-        PanelEntry("pooling-aliasing", "shift", fmt="png"),
+        PanelEntry("pooling-aliasing", "aliasing", fmt="png"),
     ]
 
 
