@@ -357,3 +357,50 @@ def test_bilinear_then_conv_constant():
             with torch.no_grad():
                 y = up(torch.full((1, c, n, n), 2.5, dtype=torch.float64))[0, :, 2:-2, 2:-2]
             assert torch.allclose(y, y[:, :1, :1].expand_as(y))
+
+
+@claim(PAGE, "constant")
+def test_untrained_stacks():
+    r"""
+    en: Both transposed stacks repeat a pattern every $2^3 = 8$ cells, k=4 included, because of the
+    phases. The third stack has no pattern at all inside.
+    zh: 两个转置卷积网络都每隔 $2^3 = 8$ 格重复一次图案，k=4 也不例外，原因就是上一节的四类权重。第三个网络内部完全没有图案。
+    domain: the page's three untrained stacks (three layers, 8 channels) with seeds 0–4 on the constant 6 × 6
+    input: inside (8 cells from the border) both transposed stacks repeat every 8 cells and vary; the
+    resize-convolution stack is constant there.
+    """
+    x = torch.ones(1, 8, 6, 6, dtype=torch.float64)
+    for seed in range(5):
+        with torch.no_grad():
+            out = {kind: untrained_stack(kind, seed=seed)(x)[0, 0, 8:40, 8:40] for kind in ("transposed-3", "transposed-4", "resize-conv")}
+        for kind in ("transposed-3", "transposed-4"):
+            t = out[kind]
+            assert torch.allclose(t[8:], t[:-8]) and torch.allclose(t[:, 8:], t[:, :-8])
+            assert t.max() - t.min() > 1e-6
+        r = out["resize-conv"]
+        assert torch.allclose(r, r[0, 0].expand_as(r), atol=1e-12)
+
+
+@claim(PAGE, "fix")
+def test_resize_conv_costs_more():
+    r"""
+    en: It costs more (the convolution runs at the large size, see the cost table).
+    zh: 代价是计算量更大（卷积在大尺寸上进行，见计算量对比表）。
+    domain: torch's FLOP counter on one doubling layer with C 1–16 channels in and out, inputs 4–16: a 3×3
+    convolution after nearest upsampling counts more FLOPs than a stride-2 transposed convolution with
+    k 3 or 4 giving the same size.
+    """
+    from torch.utils.flop_counter import FlopCounterMode
+
+    def flops(f, x):
+        with FlopCounterMode(display=False) as counter:
+            f(x)
+        return counter.get_total_flops()
+
+    for c, n in itertools.product((1, 4, 16), (4, 8, 16)):
+        x = torch.zeros(1, c, n, n)
+        resize = nn.Sequential(nn.Upsample(scale_factor=2), nn.Conv2d(c, c, 3, padding=1))
+        for k, a in ((3, 1), (4, 0)):
+            up = nn.ConvTranspose2d(c, c, k, stride=2, padding=1, output_padding=a)
+            assert up(x).shape == resize(x).shape
+            assert flops(resize, x) > flops(up, x)

@@ -254,3 +254,23 @@ def test_odd_sizes_come_back_with_k3():
         assert arith.transposed_of(h, 3, 2, 1) == (m, a)
         got = nn.ConvTranspose2d(1, 1, 3, stride=2, padding=1, output_padding=a).to("meta")(meta(1, 1, m, m)).shape[-1]
         assert got == h
+
+
+@claim(PAGE, "unet")
+def test_mix_lets_the_skip_through():
+    r"""
+    en: In the figure's bottom row the mix is a
+    1×1 convolution with weights ½ and ½, so the sharp edges of the skip come through
+    zh: 图中第三行的混合是权重为 ½、½ 的 1×1 卷积，所以跳跃连接带来的清晰边缘能透过来
+    domain: figures.growing.record_encoder_decoder at 64, 144 and 200: the mix is (up1 + skip)/2, and its edges
+    (mean absolute difference of neighbours) are stronger than the decoder's up1 alone.
+    """
+    from figures.growing import record_encoder_decoder
+
+    def edges(t):
+        return (t[1:, :] - t[:-1, :]).abs().mean() + (t[:, 1:] - t[:, :-1]).abs().mean()
+
+    for size in (64, 144, 200):
+        u1, skip, mixed = record_encoder_decoder(size).skip_up
+        assert torch.allclose(mixed, (u1 + skip) / 2)
+        assert edges(mixed) > edges(u1)

@@ -138,3 +138,30 @@ def test_frameworks_run_where_installed():
     """
     present = {m: importlib.util.find_spec(m) is not None for m in ("jax", "onnxruntime", "tensorflow", "paddle", "mindspore")}
     assert present == {"jax": True, "onnxruntime": True, "tensorflow": False, "paddle": False, "mindspore": False}
+
+
+@claim(PAGE, "what-is-different")
+def test_every_snippet_is_tested():
+    r"""
+    en: Every snippet is tested. The code on each page is run by the test suite, in both
+    languages, and the output you see is the output it printed.
+    zh: 每段代码都经过测试。两种语言页面上的代码都由测试套件实际运行，页面上看到的输出就是它打印出来的输出。
+    domain: every page of docs/en and docs/zh: each `--8<--` include names a section of a file in docs/snippets,
+    the two languages include the same sections, and the Sybil configuration collects both folders.
+    """
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    include = re.compile(r'--8<-- "([\w.-]+\.pycon):([\w-]+)"')
+    for page in sorted((root / "docs" / "en").glob("*.md")):
+        found = {}
+        for lang in ("en", "zh"):
+            text = (root / "docs" / lang / page.name).read_text(encoding="utf-8")
+            found[lang] = include.findall(text)
+            for name, section in found[lang]:
+                snippet = (root / "docs" / "snippets" / name).read_text(encoding="utf-8")
+                assert f"[start:{section}]" in snippet and f"[end:{section}]" in snippet, (page.name, name, section)
+        assert found["en"] == found["zh"], page.name
+    conftest = (root / "conftest.py").read_text(encoding="utf-8")
+    assert '"en/*.md"' in conftest and '"zh/*.md"' in conftest

@@ -521,3 +521,33 @@ def test_floor_drops_cells():
         for row in range(last + 1, h + 2 * p):
             if p <= row < p + h:
                 assert x.grad[0, 0, row - p] == 0
+
+
+@claim(PAGE, "by-hand")
+def test_recorded_windows():
+    r"""
+    en: Our figure engine records the same computation window by window, from `torch.nn.functional.unfold`,
+    and checks it against `F.conv2d` before drawing anything. Each window lists the cells it read,
+    as (row, column):
+    zh: 本站的绘图引擎用 `torch.nn.functional.unfold` 把同样的计算逐个窗口记录下来，画图之前先和 `F.conv2d`
+    的结果核对一遍。每个窗口都列出了它读过的格子，格式是（行, 列）：
+    domain: figures.experiments.record_conv on random 3–6 × 4–5 inputs, k 1–3, stride 1–2, padding 0–1, dilation
+    1–2: one window per output cell in raster order; window (r, c) lists the padded grid's cells
+    (r·s + a·d, c·s + b·d) in kernel order with their values, and the output is F.conv2d's.
+    """
+    from figures.experiments import record_conv
+
+    for h, w, k, s, p, d in itertools.product(range(3, 7), (4, 5), range(1, 4), (1, 2), (0, 1), (1, 2)):
+        if min(h, w) + 2 * p < d * (k - 1) + 1:
+            continue
+        x, kern = torch.randn(h, w, dtype=torch.float64), torch.randn(k, k, dtype=torch.float64)
+        rec = record_conv(x, kern, stride=s, padding=p, dilation=d)
+        out = F.conv2d(x[None, None], kern[None, None], stride=s, padding=p, dilation=d)[0, 0]
+        assert torch.allclose(rec.output, out)
+        grid = F.pad(x, (p,) * 4)
+        assert len(rec.windows) == out.numel()
+        for n, win in enumerate(rec.windows):
+            r, c = divmod(n, out.shape[1])
+            cells = tuple((r * s + a * d, c * s + b * d) for a in range(k) for b in range(k))
+            assert win.out == (r, c) and win.cells == cells
+            assert torch.allclose(torch.tensor(win.values, dtype=torch.float64), torch.stack([grid[i, j] for i, j in cells]))
