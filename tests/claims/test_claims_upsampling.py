@@ -453,7 +453,7 @@ def test_resize_convolution_avoids_checkerboards_whatever_its_weights():
 def test_a_transposed_convolution_can_start_free_of_checkerboards():
     r"""
     en: A transposed
-        convolution can start free of them too, when its phases (the groups of weights that reach the
+        convolution can start free of them too, when its phases (the sets of weights that reach the
         output cells of one position modulo the stride) have equal sums, as the bilinear kernel below does;
         the kernel size need not be divisible by the stride.
     zh: 转置卷积也可以一开始就没有棋盘伪影：输出格子按位置对步幅取余分成几类，只要落到每一类上的那组权重之和都相等就行，
