@@ -127,14 +127,15 @@ def test_divisible_stays_flat():
 @claim(PAGE, "phases")
 def test_phases():
     r"""
-    en: With stride 2, the output cells fall into four classes by the parity of their row
+    en: With stride 2 (and no dilation), the output cells fall into four classes by the parity of their row
     and column, and each class is reached by its own part of the kernel, `w[i::2, j::2]` (a quarter
     of it when $k$ is even). On a constant input, each output cell is the constant times the sum of its class's weights
-    zh: 步幅为 2 时，输出格子按行号、列号的奇偶分成四类，
+    zh: 步幅为 2（不带膨胀率）时，输出格子按行号、列号的奇偶分成四类，
     每一类只用到卷积核的一部分，即 `w[i::2, j::2]`（$k$ 为偶数时正好是四分之一）。输入为常数时，每个输出格子等于这个常数乘上它那一类权重之和
     domain: random kernels k 2–6, stride 2 (and 3, with its nine classes), padding 0–2, a random constant
     input 6 × 6: every inner output cell (r, c) is the constant times w[(r + p) mod s::s, (c + p) mod s::s].sum();
-    the parts hold a quarter of the weights exactly when k is even.
+    the parts hold a quarter of the weights exactly when k is even. With dilation 2 the odd classes get no
+    weight at all (k 3, stride 2: zeros on odd cells), hence "no dilation".
     """
     for k, s, p in itertools.product(range(2, 7), (2, 3), range(0, 3)):
         w = torch.randn(k, k, dtype=torch.float64)
@@ -146,6 +147,9 @@ def test_phases():
         if s == 2:
             sizes = {w[i::2, j::2].numel() for i in range(2) for j in range(2)}
             assert (sizes == {k * k // 4}) == (k % 2 == 0)
+    y = F.conv_transpose2d(torch.ones(1, 1, 6, 6, dtype=torch.float64), torch.rand(1, 1, 3, 3, dtype=torch.float64) + 0.5,
+                           stride=2, dilation=2)[0, 0]
+    assert (y[1::2] == 0).all() and (y[::2, ::2] > 0).all()
 
 
 @claim(PAGE, "phases")
