@@ -165,3 +165,33 @@ def test_every_snippet_is_tested():
         assert found["en"] == found["zh"], page.name
     conftest = (root / "conftest.py").read_text(encoding="utf-8")
     assert '"en/*.md"' in conftest and '"zh/*.md"' in conftest
+
+
+@claim(PAGE, "reading-figures")
+def test_colour_roles():
+    r"""
+    en: Every figure uses the same colours, chosen to be told apart by colour-blind readers too, and
+    padding and inserted zeros also differ by pattern.
+    zh: 每张图的配色都一样，色弱读者也能分清；填充和插入的零除了颜色不同，花纹也不同。
+    domain: figures.theme: each role's strong colour is one of Okabe and Ito's eight colour-blind-safe colours
+    and its hue is the table's (input blue, output green, kernel orange, current cell red, inserted zeros
+    purple, padding grey); no two roles share a colour; padding and zeros have different hatches.
+    """
+    import colorsys
+
+    from figures import theme
+
+    okabe_ito = {"#000000", "#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#999999"}
+    colours = {"input": theme.BLUE, "output": theme.GREEN, "kernel": theme.ORANGE, "current": theme.VERMILLION,
+               "zero": theme.PURPLE, "pad": theme.GREY}
+    assert set(colours.values()) <= okabe_ito and len(set(colours.values())) == 6
+    hue_ranges = {"input": (190, 220), "output": (150, 175), "kernel": (35, 50), "current": (15, 30), "zero": (300, 340)}
+    for role, colour in colours.items():
+        r, g, b = (int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5))
+        h, _, s = colorsys.rgb_to_hls(r, g, b)
+        if role == "pad":
+            assert s == 0
+        else:
+            lo, hi = hue_ranges[role]
+            assert lo <= h * 360 <= hi, (role, h * 360)
+    assert theme.HATCH["pad"] != theme.HATCH["zero"]

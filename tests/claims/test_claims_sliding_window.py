@@ -551,3 +551,29 @@ def test_recorded_windows():
             cells = tuple((r * s + a * d, c * s + b * d) for a in range(k) for b in range(k))
             assert win.out == (r, c) and win.cells == cells
             assert torch.allclose(torch.tensor(win.values, dtype=torch.float64), torch.stack([grid[i, j] for i, j in cells]))
+
+
+@claim(PAGE, "sliding-window")
+def test_figure_values():
+    r"""
+    en: numbers are the real values that PyTorch produced (input 1, 2, 3, … and a kernel of
+    ones, so each output is the sum of its window).
+    zh: 格子里的数字都是 PyTorch 真实算出来的
+    （输入依次是 1、2、3……，卷积核全为 1，所以每个输出就是它那个窗口里的数之和）。
+    domain: make_values("arange") for inputs 2–7 and kernels 1–3 (2-D pairs too), recorded by record_conv with
+    stride 1–2 and padding 0–1: the input is 1, 2, 3, … in reading order, the kernel ones, and every output
+    is the sum of the values its window read, and F.conv2d's.
+    """
+    from figures.experiments import make_values, record_conv
+
+    for n, k, s, p in itertools.product(range(2, 8), range(1, 4), (1, 2), (0, 1)):
+        if n + 2 * p < k:
+            continue
+        x, w = make_values("arange", n, k)
+        assert torch.equal(x.flatten(), torch.arange(1., n * n + 1, dtype=x.dtype)) and (w == 1).all()
+        rec = record_conv(x, w, stride=s, padding=p)
+        assert torch.equal(rec.output, F.conv2d(x[None, None], w[None, None], stride=s, padding=p)[0, 0])
+        for win in rec.windows:
+            assert rec.output[win.out] == sum(win.values)
+    x, w = make_values("arange", (3, 5), (2, 3))
+    assert x.shape == (3, 5) and w.shape == (2, 3) and x[-1, -1] == 15
