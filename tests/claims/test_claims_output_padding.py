@@ -78,9 +78,9 @@ def test_extra_cells_computed_only_when_a_at_most_p():
       axis and $p - a$ at the end, so with $a \\le p$ the extra cells are cells of the full transposed
       output that the padding would have cropped. With $a > p$ the last $a - p$ rows and columns lie
       beyond every stamp of the kernel and hold only the bias
-    zh: 多出的格子是否是算出来的值，要看 $a \\le p$ 是否成立：`padding` 在每个轴的开头裁掉 $p$ 格、末尾裁掉 $p - a$ 格，
+    zh: 多出的格子里要是算出来的值，前提是 $a \\le p$：`padding` 在每个轴的开头裁掉 $p$ 格、末尾裁掉 $p - a$ 格，
       所以 $a \\le p$ 时，多出的格子本来就是完整转置卷积输出里的格子，只是原本会被填充裁掉。
-      $a > p$ 时，最后 $a - p$ 行和列落在卷积核每一次印章的范围之外，只有偏置
+      $a > p$ 时，最后 $a - p$ 行和列落在卷积核所有印章的范围之外，只有偏置
     domain: every k 1–4, s 1–4, d 1–3, p 0–d(k−1), a < max(s, d), input lengths 1–6, random values and a
       bias: the output is the full transposed output (padding 0) cropped by p at the start and p − a at the
       end when a ≤ p; when a > p it is the full output cropped by p at the start, then a − p cells equal to
@@ -107,7 +107,7 @@ def test_extra_cells_computed_only_when_a_at_most_p():
 def test_pitfall_not_zero_padding_when_a_le_p():
     """
     en: **It does not pad with zeros, as long as $a \\le p$**: then the extra rows and columns hold
-      computed values; the last $a - p$ of them hold only the bias.
+      computed values; when $a > p$, the last $a - p$ of them hold only the bias.
     zh: **只要 $a \\le p$，它就不是补零**：这时多出的行和列里是算出来的值；$a > p$ 时，最后 $a - p$ 行和列里只有偏置。
     domain: every k 1–4, s 1–4, d 1–3, p 0–d(k−1), a < max(s, d), input lengths 1–6, an all-ones input
       and kernel: an extra cell is nonzero iff the full transposed output has a stamp there, and with
