@@ -464,3 +464,27 @@ def test_run_backwards():
         y = torch.randn_like(up)
         down = F.conv2d(y, w, stride=s)  # the Conv2d(co, ci, k) with the same weight
         assert torch.allclose((down * x).sum(), (y * up).sum())
+
+
+@claim(PAGE, "formula")
+def test_output_padding_in_the_grid():
+    r"""
+    en: with $a$ the `output_padding` ($a$ more rows and columns of zeros at the grid's bottom and right).
+    zh: 其中 $a$ 是 `output_padding`（在网格的下边和右边再补 $a$ 行、$a$ 列零）。
+    domain: 2-D, inputs 2–4 × 2–4, k 1–3, stride 2–3, padding 0–1, dilation 1–2, every output padding torch
+    accepts, random values: the stride-1 convolution of the flipped kernel over the zero-inserted grid with
+    d(k − 1) − p zeros around and a more at the bottom and right is F.conv_transpose2d's output.
+    """
+    for h, w, k, s, p, d in itertools.product(range(2, 5), range(2, 5), range(1, 4), (2, 3), (0, 1), (1, 2)):
+        border = d * (k - 1) - p
+        for a in range(max(s, d)):
+            x = torch.randn(1, 1, h, w, dtype=torch.float64)
+            kern = torch.randn(1, 1, k, k, dtype=torch.float64)
+            grid = torch.zeros(1, 1, (h - 1) * s + 1, (w - 1) * s + 1, dtype=torch.float64)
+            grid[..., ::s, ::s] = x
+            grid = F.pad(grid, (border, border + a, border, border + a))
+            if min(grid.shape[-2:]) < d * (k - 1) + 1:
+                continue
+            direct = F.conv2d(grid, torch.flip(kern, (2, 3)), dilation=d)
+            expect = F.conv_transpose2d(x, kern, stride=s, padding=p, dilation=d, output_padding=a)
+            assert torch.allclose(direct, expect), (h, w, k, s, p, d, a)
