@@ -201,7 +201,7 @@ def test_a_that_restores():
 def test_zero_insertion_view():
     """
     en: | [Zero insertion](glossary.md#zero-insertion) view | $s - 1$ zeros between cells, $d(k-1) - p$ around (negative: cropped) and $a$ more after, kernel flipped and still dilated by $d$, stride 1 |
-    zh: | [零插入](glossary.md#zero-insertion)视角 | 格子之间插 $s - 1$ 个零，四周补 $d(k-1) - p$ 圈（为负则裁掉），后侧再补 $a$ 圈，卷积核翻转、膨胀率仍为 $d$，步幅 1 |
+    zh: | [零插入](glossary.md#zero-insertion)视角 | 格子之间插 $s - 1$ 个零，两端各补 $d(k-1) - p$ 格（为负则裁掉），末端再多补 $a$ 格，卷积核翻转、膨胀率仍为 $d$，步幅 1 |
     domain: every H 1–4, k 1–4, s 1–3, d 1–3, p 0–3, a < max(s, d), random values (1-D; each axis of a
       2-D one is the same): F.conv_transpose1d equals the stride-1 convolution of the zero-inserted,
       padded (or cropped) input with the flipped kernel at dilation d.
