@@ -67,7 +67,7 @@ def test_one_convolution_per_input_channel_summed_plus_one_bias():
     """
     en: Each slice is convolved with its own input channel, exactly as in the single-channel
         pictures, and the $C_\\text{in}$ results are added, cell by cell, plus one bias.
-    zh: 每片切片和它对应的输入通道做卷积，和单通道的图完全一样；
+    zh: 每一片和它对应的输入通道做卷积，和单通道的图完全一样；
         然后把 $C_\\text{in}$ 个结果逐格相加，再加上一个偏置。
     domain: one output channel, C_in 1…5, k 1…4, stride 1…2, padding 0…1, a 6×7 input: the
         layer against the sum of C_in single-channel F.conv2d plus the bias
