@@ -18,7 +18,7 @@ from figures import arith
 @claim("explore", "reading")
 def test_where_each_named_padding_puts_its_odd_cell():
     """
-    en: TensorFlow's `SAME` puts an odd cell of padding after the input (a row at the bottom, a column
+    en: TensorFlow's `SAME` puts the extra cell of an odd padding after the input (a row at the bottom, a column
       on the right), ONNX's `SAME_LOWER` before it (top, left), causal padding all of it before
     zh: TensorFlow 的 `SAME` 把多出来的那一格填充放在输入后面（下边一行、右边一列），ONNX 的 `SAME_LOWER` 放在前面（上边、左边），
       因果填充则全部放在前面
