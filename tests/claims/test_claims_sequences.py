@@ -202,7 +202,7 @@ def test_length_axis_last_or_refused():
     en: Otherwise torch
       refuses it with its channel message, unless $L$ happens to equal $C_\\text{in}$: then the layer
       runs and silently convolves over the channels.
-    zh: 不转置的话，torch 通常会报通道数不符的错；可如果 $L$ 恰好等于 $C_\\text{in}$，
+    zh: 不转置的话，torch 会报通道数不符的错；可如果 $L$ 恰好等于 $C_\\text{in}$，
       这一层就照常运行，悄悄地沿通道轴做了卷积。
     domain: every C_in 1–6, L 1–8, k 1–3 with k ≤ C_in: a batch (N, L, C_in) given to
       Conv1d(C_in, 4, k) is refused with "expected input … to have C_in channels, but got L channels"
