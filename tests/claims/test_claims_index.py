@@ -195,3 +195,27 @@ def test_colour_roles():
             lo, hi = hue_ranges[role]
             assert lo <= h * 360 <= hi, (role, h * 360)
     assert theme.HATCH["pad"] != theme.HATCH["zero"]
+
+
+@claim(PAGE, "figures-locally")
+def test_render_any_configuration():
+    r"""
+    en: Every figure can be rendered again, in any configuration whose grid has at most 32 cells a side,
+    with one command of the site's Python package
+    zh: 本站的 Python 包一条命令就能重新生成任意配置的图（只要网格每边不超过 32 格）
+    domain: figures.config.Config for convolutions on inputs 28–34 with k 3, padding 0–2: accepted exactly when
+    the padded grid has at most 32 cells a side; every figure of the catalog has a configuration the CLI accepts.
+    """
+    from figures import catalog
+    from figures.config import Config
+
+    for n, p in itertools.product(range(28, 35), range(0, 3)):
+        cfg = Config("conv", (n, n), (3, 3), (1, 1), (p, p))
+        if n + 2 * p <= 32:
+            cfg.check()
+        else:
+            with pytest.raises(ValueError, match="at most 32"):
+                cfg.check()
+    for e in catalog.CATALOG:
+        config = e.config() if callable(e.config) else e.config
+        config.check()

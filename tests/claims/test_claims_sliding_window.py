@@ -577,3 +577,19 @@ def test_figure_values():
             assert rec.output[win.out] == sum(win.values)
     x, w = make_values("arange", (3, 5), (2, 3))
     assert x.shape == (3, 5) and w.shape == (2, 3) and x[-1, -1] == 15
+
+
+@claim(PAGE, "output-size")
+def test_explorer_limits():
+    r"""
+    en: To try any other configuration and see the window of every output cell (for inputs up to 16×16
+    whose grid has at most 32 cells a side), open
+    zh: 想换一组参数试试，看看每个输出格子的窗口落在哪里（输入不超过 16×16、网格每边不超过 32 格时才画得出），可以打开
+    domain: the explorer's grid script: windows are drawn only for inputs up to 16 and grids up to 32 cells a side.
+    """
+    import re
+    from pathlib import Path
+
+    grids = (Path(__file__).resolve().parents[2] / "overrides" / "assets" / "javascripts" / "explore-grids.js").read_text(encoding="utf-8")
+    assert re.search(r"const MAX_INPUT = 16;", grids) and re.search(r"const MAX_GRID = 32;", grids)
+    assert "c.input[0] > MAX_INPUT || c.input[1] > MAX_INPUT || R > MAX_GRID || C > MAX_GRID" in grids

@@ -488,3 +488,25 @@ def test_output_padding_in_the_grid():
             direct = F.conv2d(grid, torch.flip(kern, (2, 3)), dilation=d)
             expect = F.conv_transpose2d(x, kern, stride=s, padding=p, dilation=d, output_padding=a)
             assert torch.allclose(direct, expect), (h, w, k, s, p, d, a)
+
+
+@claim(PAGE, "formula")
+def test_explorer_limits():
+    r"""
+    en: computes this formula for any configuration and, for inputs up to 16×16 whose grid has at most 32
+    cells a side, draws the zero-inserted grid
+    zh: 页面能把任意一组参数代入这个公式；
+    输入不超过 16×16、网格每边不超过 32 格时，还会画出插零后的网格；
+    domain: the explorer's scripts: its grid limits are 16 (input) and 32 (grid, figures.config.MAX_GRID's value),
+    and the drawing is refused beyond either; the formula is computed before the check.
+    """
+    import re
+    from pathlib import Path
+
+    from figures.config import MAX_GRID
+
+    js = Path(__file__).resolve().parents[2] / "overrides" / "assets" / "javascripts"
+    grids = (js / "explore-grids.js").read_text(encoding="utf-8")
+    assert int(re.search(r"const MAX_INPUT = (\d+);", grids).group(1)) == 16
+    assert int(re.search(r"const MAX_GRID = (\d+);", grids).group(1)) == MAX_GRID == 32
+    assert "c.input[0] > MAX_INPUT || c.input[1] > MAX_INPUT || R > MAX_GRID || C > MAX_GRID" in grids
