@@ -101,3 +101,73 @@ def test_fifteen_classics():
     assert len(c) == 15 and len(conv) == 7 and len(transposed) == 7
     assert sorted(e.name for e in transposed) == sorted(e.name + "-transposed" for e in conv)
     assert [e.name for e in c if e not in conv and e not in transposed] == ["dilation"]
+
+
+@claim(PAGE, "linking")
+def test_same_addresses_and_anchors():
+    r"""
+    en: Every page has the same address in both languages, with the language as the first part of the
+    path, and every heading has an anchor that is the same in both languages:
+    zh: 每个页面在两种语言里的地址相同，只是路径的第一段是语言；每个标题都有锚点，两种语言里也一样：
+    domain: every page of docs/en and docs/zh: the same file names; every heading has an explicit {#id}; the
+    ids, in order, are the same in both languages.
+    """
+    import re
+    from pathlib import Path
+
+    docs = Path(__file__).resolve().parents[2] / "docs"
+    en = sorted(p.name for p in (docs / "en").glob("*.md"))
+    assert en == sorted(p.name for p in (docs / "zh").glob("*.md"))
+    heading = re.compile(r"^#{1,6}\s")
+    anchored = re.compile(r"^#{1,6}\s.*\{#([\w-]+)[^}]*\}\s*$")
+    for name in en:
+        ids = {}
+        for lang in ("en", "zh"):
+            lines = (docs / lang / name).read_text(encoding="utf-8").split("\n")
+            fence, found = False, []
+            for line in lines:
+                if line.lstrip().startswith("```"):
+                    fence = not fence
+                if fence or not heading.match(line):
+                    continue
+                m = anchored.match(line)
+                assert m, (lang, name, line)
+                found.append(m.group(1))
+            ids[lang] = found
+        assert ids["en"] == ids["zh"], name
+
+
+@claim(PAGE, "linking")
+def test_published_anchors_stay():
+    r"""
+    en: Chapter names, section anchors and figure names are stable: once published
+    they are never renamed or removed (a test fails if one disappears)
+    zh: 章节名、小节锚点和图的名字都是稳定的：一经发布，
+    就不会改名或删除（一旦消失，测试就会失败）
+    domain: every line of docs/published_anchors.txt whose page is written in Markdown (docs/en, docs/zh): the
+    page exists in both languages with that heading id; and every figure named in a gallery or figures/ line
+    is still in the catalog (those pages are generated: the site build's tests check their anchors).
+    """
+    import re
+    from pathlib import Path
+
+    docs = Path(__file__).resolve().parents[2] / "docs"
+    names = {e.name for e in catalog.CATALOG}
+    checked = 0
+    for line in (docs / "published_anchors.txt").read_text(encoding="utf-8").splitlines():
+        if not line or line.startswith("#"):
+            continue
+        page, anchor = line.split("/#")
+        page = "index" if page == "." else page
+        if page.startswith("figures/"):
+            assert page.split("/")[1] in names, line
+            continue
+        if page == "gallery" and anchor in names:
+            continue
+        if not (docs / "en" / f"{page}.md").exists():
+            continue  # glossary, references and the gallery's own headings are generated pages
+        for lang in ("en", "zh"):
+            text = (docs / lang / f"{page}.md").read_text(encoding="utf-8")
+            assert re.search(r"\{#" + re.escape(anchor) + r"[\s}]", text), (lang, line)
+        checked += 1
+    assert checked > 100
