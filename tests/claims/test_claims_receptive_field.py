@@ -335,3 +335,87 @@ def test_squeeze_and_excitation_sees_the_whole_image():
                 h = conv(x)
                 rest(h * squeeze(h))[0, 0, i, j].backward()
                 assert bool((x.grad.abs().sum(1) != 0).all()), (size, after, i, j)
+
+
+def random_chain_2d(rng: random.Random, transposed: bool):
+    """A 2-D chain of 1–4 layers from figures.receptive's layer types (square kernels)."""
+    layers = []
+    for _ in range(rng.randint(1, 4)):
+        kind = rng.choice(["conv", "conv", "max", "avg", "relu", "bn"] + (["transposed"] * 3 if transposed else []))
+        k, s, d = rng.randint(1, 4), rng.randint(1, 3), rng.randint(1, 2)
+        if kind == "conv":
+            layers.append(nn.Conv2d(1, 1, k, stride=s, padding=rng.randint(0, 2), dilation=d))
+        elif kind == "transposed":
+            layers.append(nn.ConvTranspose2d(1, 1, k, stride=s, padding=rng.randint(0, 1), dilation=d))
+        elif kind == "max":
+            layers.append(nn.MaxPool2d(k, s, rng.randint(0, k // 2), dilation=d, ceil_mode=rng.random() < 0.3))
+        elif kind == "avg":
+            layers.append(nn.AvgPool2d(k, s, rng.randint(0, k // 2)))
+        elif kind == "relu":
+            layers.append(nn.ReLU())
+        else:
+            layers.append(nn.BatchNorm2d(1))
+    return nn.Sequential(*layers)
+
+
+@claim("receptive-field", "receptive-fields")
+def test_closed_form_and_autograd_agree_without_transposed_layers():
+    """
+    en: This chapter computes
+      the answer in closed form and measures it with autograd; for chains of convolutions and
+      poolings the two agree.
+    zh: 这一章先用闭式公式算，再用自动求导去量；对由卷积和池化组成的层序列，两者一致。
+    domain: 150 random 2-D chains of 1–4 layers (convolutions k 1–4, s 1–3, d 1–2, p 0–2; max poolings
+      with dilation and ceil_mode; average poolings; ReLU; batch normalisation), inputs 10–18 square,
+      every output cell whose closed-form window lies inside the input: the closed form's first and
+      last cell on each axis are those of the cells autograd finds (receptive.measure).
+    """
+    from figures import receptive as R
+    rng = random.Random(28)
+    checked = 0
+    for _ in range(150):
+        model, n = random_chain_2d(rng, transposed=False), rng.randint(10, 18)
+        try:
+            fields = R.receptive_field(model, n)
+        except ValueError:
+            continue
+        if not fields:
+            continue
+        oh, ow = fields[-1].output
+        for cell in {(0, 0), (oh // 2, ow // 2), (oh - 1, ow - 1)}:
+            window = fields[-1].window(cell)
+            if any(lo < 0 or hi > n - 1 for lo, hi in window):
+                continue
+            rows, cols = R.measure(model, n, cell)
+            assert window == ((min(rows), max(rows)), (min(cols), max(cols))), (model, n, cell)
+            checked += 1
+    assert checked > 100
+
+
+@claim("receptive-field", "formulas")
+def test_a_transposed_layer_makes_the_closed_form_a_bound():
+    """
+    en: A transposed convolution divides the effective stride by its stride; the field
+      can then come out fractional, and the closed form only bounds the cells autograd finds
+    zh: 转置卷积则把等效步幅除以它的步幅；这时感受野可能不是整数，闭式公式给出的范围只是把自动求导找到的格子包在里面，不一定正好相等
+    domain: every ConvTranspose2d with k 1–3, s 1–3, p 0–1, followed by a Conv2d with k 1–3, on a 6×6
+      input, every output row: J is 1/s after the transposed layer; autograd's cells lie within the
+      closed form's window, and for some configurations the window is fractional and strictly larger.
+    """
+    from figures import receptive as R
+    strictly_larger = 0
+    for k, s, p, k2 in itertools.product(range(1, 4), range(1, 4), range(2), range(1, 4)):
+        model = nn.Sequential(nn.ConvTranspose2d(1, 1, k, stride=s, padding=p), nn.Conv2d(1, 1, k2))
+        try:
+            fields = R.receptive_field(model, 6)
+        except ValueError:
+            continue
+        assert fields[0].jump[0] == Fraction(1, s)
+        for u in range(fields[-1].output[0]):
+            (lo, hi), _ = fields[-1].window((u, 0))
+            found = R.measure(model, 6, (u, 0))[0]
+            if not found:
+                continue  # a cell on inserted zeros depends on no input cell
+            assert lo <= min(found) and max(found) <= hi, (k, s, p, k2, u)
+            strictly_larger += (lo, hi) != (min(found), max(found))
+    assert strictly_larger > 0
