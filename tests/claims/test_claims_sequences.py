@@ -267,3 +267,28 @@ def test_a_3d_kernel_costs_kd_times():
             y2 = c2(image)
         assert f3.get_total_flops() / y3.numel() == kd * f2.get_total_flops() / y2.numel()
         assert video.numel() == depth * image.numel()
+
+
+@claim("sequences", "causal")
+def test_pytorch_has_no_causal_padding_mode():
+    """
+    en: PyTorch has no causal padding mode, so a causal layer is a small subclass.
+    zh: PyTorch 没有因果填充这一模式，因果卷积层要自己写个小子类。
+    domain: nn.Conv1d's padding strings and padding modes: "same" and "valid" are accepted, "causal"
+      is refused as a padding and as a padding_mode, and every padding mode torch accepts (zeros,
+      reflect, replicate, circular) pads both sides alike: with padding=1 and k = 3, the output at t
+      depends on input t + 1.
+    """
+    for good in ("same", "valid"):
+        nn.Conv1d(1, 1, 3, padding=good)
+    with pytest.raises(ValueError):
+        nn.Conv1d(1, 1, 3, padding="causal")
+    with pytest.raises(ValueError):
+        nn.Conv1d(1, 1, 3, padding=1, padding_mode="causal")
+    for mode in ("zeros", "reflect", "replicate", "circular"):
+        layer = nn.Conv1d(1, 1, 3, padding=1, padding_mode=mode, bias=False).double()
+        with torch.no_grad():
+            layer.weight.fill_(1.0)
+        x = torch.rand(1, 1, 8, **x64, requires_grad=True)
+        layer(x)[0, 0, 4].backward()
+        assert x.grad[0, 0, 5] != 0, mode  # it reads the future

@@ -190,3 +190,45 @@ def test_equivariance_is_not_invariance():
             assert not torch.allclose(ys, y)
             assert torch.allclose(ys.mean((-2, -1)), y.mean((-2, -1)))
             assert torch.equal(ys.amax((-2, -1)), y.amax((-2, -1)))
+
+
+@claim("why-convolution", "flattening")
+def test_a_fully_connected_layer_has_a_weight_per_pair_and_a_bias_per_unit():
+    """
+    en: A fully connected layer (`nn.Linear`) has one weight for every pair of input number and output
+      unit, plus one bias per unit.
+    zh: 全连接层（`nn.Linear`）对每一对“输入数—输出单元”都有一个权重，每个单元再加一个偏置。
+    domain: every nn.Linear with 1–12 inputs and 1–12 outputs: the weight is [n_out, n_in], the bias
+      [n_out], and output j is the sum over i of weight[j, i]·x[i] plus bias[j] (random values).
+    """
+    g = torch.Generator().manual_seed(0)
+    for n_in, n_out in itertools.product(range(1, 13), range(1, 13)):
+        layer = nn.Linear(n_in, n_out).double()
+        assert layer.weight.shape == (n_out, n_in) and layer.bias.shape == (n_out,)
+        assert sum(p.numel() for p in layer.parameters()) == n_in * n_out + n_out
+        x = torch.randn(n_in, generator=g, **x64)
+        by_pair = torch.stack([sum(layer.weight[j, i] * x[i] for i in range(n_in)) + layer.bias[j]
+                               for j in range(n_out)])
+        assert torch.allclose(layer(x), by_pair)
+
+
+@claim("why-convolution", "equivariance")
+def test_conv2d_does_not_flip_the_kernel():
+    """
+    en: `F.conv2d` slides the kernel
+      as it is, without flipping it
+    zh: `F.conv2d` 直接拿卷积核滑动，不翻转
+    domain: every kernel 1–4 × 1–4 on inputs up to 6×6 (random values, stride 1, no padding): each output
+      cell (i, j) is the sum of x[i + a, j + b]·w[a, b], a cross-correlation, and not the flipped sum
+      (for kernels larger than 1×1 the two differ).
+    """
+    g = torch.Generator().manual_seed(1)
+    for kh, kw in itertools.product(range(1, 5), repeat=2):
+        for h, w in itertools.product(range(kh, 7), range(kw, 7)):
+            x = torch.randn(h, w, generator=g, **x64)
+            k = torch.randn(kh, kw, generator=g, **x64)
+            y = F.conv2d(x[None, None], k[None, None])[0, 0]
+            windows = x.unfold(0, kh, 1).unfold(1, kw, 1)  # [h_out, w_out, kh, kw]
+            assert torch.allclose(y, (windows * k).sum((-1, -2)))
+            if kh * kw > 1:
+                assert not torch.allclose(y, (windows * k.flip(0, 1)).sum((-1, -2)))
