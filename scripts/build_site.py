@@ -11,6 +11,11 @@ anchor fails the build, whatever the verbosity.
 The site folder is replaced only if a build made it: it must be absent, empty, or hold the
 marker file an earlier build wrote (MARKER). Anything else (``--site-dir docs``, ``--site-dir .``)
 is refused with one line and exit status 2, and nothing is touched.
+
+A build is made beside the site folder (``.NAME.new-PID``) and swapped in only once both languages
+and the root page are complete, with Ctrl-C and SIGTERM held off during the two renames: a build
+that fails, is interrupted or is killed leaves the previous site as it was (what a killed build
+leaves beside it is removed by the next build).
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ import functools
 import http.server
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -51,6 +57,9 @@ def check_site_dir(site_dir: Path) -> None:
                   f"refusing to delete it: give an empty or new folder")
 
 
+CHILDREN: list[subprocess.Popen] = []  # the MkDocs builds running now (ended with this process)
+
+
 def mkdocs(config: str, site_dir: Path, offline: bool = False) -> subprocess.CompletedProcess:
     """One language's build, strict (never -q: MkDocs' --strict counts only warnings it prints)."""
     lang_dir = site_dir / ("zh" if "zh" in config else "en")
@@ -58,7 +67,49 @@ def mkdocs(config: str, site_dir: Path, offline: bool = False) -> subprocess.Com
            "--site-dir", str(lang_dir)]
     env = {**os.environ, **QUIET, "OFFLINE": "true" if offline else "false"}
     env.setdefault("SOURCE_DATE_EPOCH", source_date_epoch())
-    return subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
+    with subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as child:
+        CHILDREN.append(child)
+        try:
+            out, err = child.communicate()
+        finally:
+            CHILDREN.remove(child)
+    return subprocess.CompletedProcess(cmd, child.returncode, out, err)
+
+
+def end_children() -> None:
+    for child in list(CHILDREN):
+        if child.poll() is None:
+            child.kill()
+
+
+def on_sigterm(signum, frame) -> None:
+    """SIGTERM ends the build as Ctrl-C does: the MkDocs builds end, the half-made site is removed."""
+    end_children()
+    raise KeyboardInterrupt
+
+
+def leftovers(site_dir: Path) -> list[Path]:
+    """What earlier builds that were killed left beside the site folder (only folders they marked)."""
+    if not site_dir.parent.is_dir():
+        return []
+    return [p for p in site_dir.parent.glob(f".{site_dir.name}.*-*")
+            if p.is_dir() and not p.is_symlink() and (p / MARKER).is_file()]
+
+
+def swap_in(new: Path, site_dir: Path) -> None:
+    """Put the finished build ``new`` where ``site_dir`` is, the previous site out of the way and
+    then removed; no signal can stop it between the two renames."""
+    old = site_dir.with_name(f".{site_dir.name}.old-{os.getpid()}")
+    held = {signal.SIGINT, signal.SIGTERM}
+    signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        if site_dir.exists():
+            os.rename(site_dir, old)
+        os.rename(new, site_dir)
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, held)
+    if old.exists():
+        shutil.rmtree(old)
 
 
 def source_date_epoch() -> str:
@@ -83,24 +134,33 @@ def build(site_dir: Path, offline: bool = False) -> dict:
     figure_build.ensure(jobs=os.cpu_count() or 1, progress=sys.stderr.isatty())
     times["figures"] = time.perf_counter() - start
     check_site_dir(site_dir)  # again: it may have changed while the figures were rendered
-    if site_dir.exists():
-        shutil.rmtree(site_dir)
-    site_dir.mkdir(parents=True)
-    (site_dir / MARKER).write_text("made by scripts/build_site.py: the next build replaces this folder\n")
-    start = time.perf_counter()
-    with ThreadPoolExecutor(len(CONFIGS)) as pool:
-        results = dict(zip(CONFIGS, pool.map(lambda c: mkdocs(c, site_dir, offline), CONFIGS.values())))
-    times["mkdocs"] = time.perf_counter() - start
-    for lang, result in results.items():
-        if result.returncode != 0:
-            sys.stderr.write(result.stdout + result.stderr)
-            raise SystemExit(f"build_site: the {lang} build failed (see above)")
-    for item in (ROOT / "docs" / "root").iterdir():
-        if item.name == "404.html":  # served for any wrong address: its links need the site's path
-            text = item.read_text(encoding="utf-8").replace("__BASE__", site_base(offline))
-            (site_dir / item.name).write_text(text, encoding="utf-8")
-        else:
-            shutil.copy2(item, site_dir / item.name)
+    for stale in leftovers(site_dir):
+        shutil.rmtree(stale, ignore_errors=True)
+    site_dir.parent.mkdir(parents=True, exist_ok=True)
+    new = site_dir.with_name(f".{site_dir.name}.new-{os.getpid()}")
+    new.mkdir()
+    try:
+        (new / MARKER).write_text("made by scripts/build_site.py: the next build replaces this folder\n")
+        start = time.perf_counter()
+        with ThreadPoolExecutor(len(CONFIGS)) as pool:
+            results = dict(zip(CONFIGS, pool.map(lambda c: mkdocs(c, new, offline), CONFIGS.values())))
+        times["mkdocs"] = time.perf_counter() - start
+        for lang, result in results.items():
+            if result.returncode != 0:
+                sys.stderr.write(result.stdout + result.stderr)
+                raise SystemExit(f"build_site: the {lang} build failed (see above)")
+        for item in (ROOT / "docs" / "root").iterdir():
+            if item.name == "404.html":  # served for any wrong address: its links need the site's path
+                text = item.read_text(encoding="utf-8").replace("__BASE__", site_base(offline))
+                (new / item.name).write_text(text, encoding="utf-8")
+            else:
+                shutil.copy2(item, new / item.name)
+        check_site_dir(site_dir)  # and once more: nothing of the reader's is ever replaced
+        swap_in(new, site_dir)
+    finally:
+        end_children()
+        if new.exists():
+            shutil.rmtree(new, ignore_errors=True)
     return times
 
 
@@ -116,12 +176,19 @@ def site_base(offline: bool = False) -> str:
 
 def offline_zip(target: Path) -> None:
     """Build both languages for the file system (Material's offline plugin) and zip them."""
+    if target.is_dir():
+        raise Refused(f"--zip {target}: is a folder; give the zip file's name (say {target / 'site-offline.zip'})")
+    if not target.parent.is_dir():
+        raise Refused(f"--zip {target}: its folder {target.parent} does not exist")
     with tempfile.TemporaryDirectory() as tmp:
         site = Path(tmp) / "convolution-visualized"
         build(site, offline=True)
-        partial = target.with_name(target.name + ".part")
-        shutil.make_archive(str(partial), "zip", root_dir=tmp, base_dir=site.name)
-        os.replace(str(partial) + ".zip", target)
+        partial = target.with_name(f".{target.name}.part-{os.getpid()}")
+        try:
+            shutil.make_archive(str(partial), "zip", root_dir=tmp, base_dir=site.name)
+            os.replace(str(partial) + ".zip", target)
+        finally:
+            Path(str(partial) + ".zip").unlink(missing_ok=True)
     print(f"offline copy: {target} ({target.stat().st_size:,} bytes); unzip it and open index.html")
 
 
@@ -151,7 +218,8 @@ def main() -> None:
 
 
 def run() -> int:
-    """main(), with every failure as one line: a refusal (2), the system (1), Ctrl-C (130)."""
+    """main(), with every failure as one line: a refusal (2), the system (1), Ctrl-C or SIGTERM (130)."""
+    signal.signal(signal.SIGTERM, on_sigterm)
     try:
         main()
     except Refused as err:

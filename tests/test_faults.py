@@ -159,6 +159,49 @@ def test_build_site_replaces_only_a_folder_it_made_and_builds_the_same_bytes(tmp
     assert int.from_bytes((site / "en" / "sitemap.xml.gz").read_bytes()[4:8], "little") == 946684800
 
 
+def site_files(site: Path) -> dict:
+    return {p.relative_to(site): hashlib.sha256(p.read_bytes()).hexdigest() for p in site.rglob("*") if p.is_file()}
+
+
+def test_an_interrupted_site_build_leaves_the_previous_site(tmp_path):
+    """Ctrl-C (to the whole group, as a terminal sends it) or SIGTERM (to the build alone) at
+    moments spread over a whole build, and a SIGKILL: the previous site is intact, file for file;
+    Ctrl-C and SIGTERM leave nothing beside it, exit 130 with one line; what a SIGKILL leaves is
+    removed by the next build. ``--offline --zip`` onto a folder is refused with one line."""
+    site = tmp_path / "site"
+    env = {**os.environ, **QUIET}
+    start = time.monotonic()
+    assert run_build_site("--site-dir", str(site)).returncode == 0
+    whole = time.monotonic() - start
+    before = site_files(site)
+    assert len(before) > 500
+    for fraction, sig in ((0.15, signal.SIGINT), (0.5, signal.SIGTERM), (0.8, signal.SIGINT), (0.95, signal.SIGTERM)):
+        process = subprocess.Popen([sys.executable, "scripts/build_site.py", "--site-dir", str(site)], cwd=ROOT,
+                                   env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                   start_new_session=True)
+        time.sleep(fraction * whole)
+        if sig == signal.SIGINT:
+            os.killpg(process.pid, sig)
+        else:
+            process.send_signal(sig)
+        out, err = process.communicate(timeout=120)
+        assert process.returncode in (0, 130), (fraction, sig, err)
+        if process.returncode == 130:
+            assert "Traceback" not in err and err.strip().splitlines() == ["build_site: interrupted"], err
+        assert site_files(site) == before, (fraction, sig)  # the old site, or the same bytes built again
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["site"], (fraction, sig)
+    process = subprocess.Popen([sys.executable, "scripts/build_site.py", "--site-dir", str(site)], cwd=ROOT,
+                               env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    time.sleep(0.6 * whole)
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    assert site_files(site) == before
+    assert run_build_site("--site-dir", str(site)).returncode == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]  # the killed build's leftovers removed
+    one_line(run_build_site("--offline", "--zip", str(tmp_path)), 2, str(tmp_path), "is a folder")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
 def test_the_build_date_is_the_commits():
     module = build_site_module()
     git = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=ROOT, capture_output=True, text=True)
