@@ -235,11 +235,11 @@ def cost(layer: nn.Module, shape) -> tuple[int, int]:
 def test_the_cost_table():
     """
     en: For $C_\\text{in} \\to C_\\text{out}$ channels, a $k \\times k$ kernel and an output of
-        $H \\times W$ cells, counted in multiply–adds:
-    zh: 从 $C_\\text{in}$ 到 $C_\\text{out}$ 个通道、$k \\times k$ 卷积核、输出 $H \\times W$ 个格子，按乘加次数计：
+        $H \\times W$ cells, without biases, the work counted in multiply–adds:
+    zh: 从 $C_\\text{in}$ 到 $C_\\text{out}$ 个通道、$k \\times k$ 卷积核、输出 $H \\times W$ 个格子，不计偏置，运算量按乘加次数计：
     domain: the table's rows (standard, depthwise + 1×1, their ratio 1/C_out + 1/k²), C_in 1…6,
         C_out 1, 2, 5, 8, k 1…5, output 3×4 (padding k // 2 on odd k, none on even ones): parameters
-        counted by torch, multiply–adds by FlopCounterMode (two operations each), ratio exact
+        counted by torch (no biases), multiply–adds by FlopCounterMode (two operations each), ratio exact
     """
     for c_in, c_out, k in itertools.product(range(1, 7), (1, 2, 5, 8), range(1, 6)):
         p = k // 2 if k % 2 else 0
