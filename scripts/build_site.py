@@ -208,13 +208,28 @@ def main() -> None:
     print(f"site built in {args.site_dir}: figures {times['figures']:.1f} s, "
           f"both languages {times['mkdocs']:.1f} s")
     if args.serve:
-        handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(args.site_dir))
+        handler = functools.partial(CanonicalHandler, directory=str(args.site_dir))
         with http.server.ThreadingHTTPServer(("127.0.0.1", args.port), handler) as server:
             print(f"serving on http://127.0.0.1:{args.port}/ (Ctrl+C to stop)")
             try:
                 server.serve_forever()
             except KeyboardInterrupt:
                 pass
+
+
+class CanonicalHandler(http.server.SimpleHTTPRequestHandler):
+    """``--serve``'s server: an address with empty path segments (/en///explore/) is sent to its
+    one canonical address, where the page's relative links work, instead of being answered as is."""
+
+    def do_GET(self):
+        path, sep, rest = self.path.partition("?")
+        if "//" in path:
+            self.send_response(301)
+            self.send_header("Location", "/" + "/".join(s for s in path.split("/") if s) +
+                             ("/" if path.endswith("/") else "") + sep + rest)
+            self.end_headers()
+            return
+        super().do_GET()
 
 
 def run() -> int:

@@ -171,6 +171,61 @@ def test_language_switch_keeps_page_and_anchor(browser, served, start, target):
     visit.close()
 
 
+@pytest.fixture(scope="module")
+def served_with_language_404(site):
+    """The site on a server that answers a missing address under /en/ or /zh/ with that language's
+    404 page (status 404), as several hosts do, and collapses empty path segments as files go."""
+    import functools
+    import http.server
+    import threading
+
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+        def send_error(self, code, message=None, explain=None):
+            lang = "zh" if self.path.lstrip("/").startswith("zh") else "en"
+            if code != 404:
+                return super().send_error(code, message, explain)
+            body = (site / lang / "404.html").read_bytes()
+            self.send_response(404)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+@pytest.mark.parametrize("path, expected", [
+    ("/en////evil.example/path?x=1", "/zh/evil.example/path?x=1"),  # a 404 page: never another host
+    ("/en///explore/", "/zh/explore/"),
+    ("/en//%2F%2Fevil.example/", "/zh/%2F%2Fevil.example/"),
+    ("/en/sliding-window/?h=padding#padding", "/zh/sliding-window/?h=padding#padding"),
+])
+def test_the_language_switch_stays_in_the_site_whatever_the_address(browser, served_with_language_404, path, expected):
+    """The switch builds the other language's address from the path's segments below the site's
+    root: from a crafted address answered by a 404 page, or one with empty segments, it goes to
+    the same place in the other language on this host, never to a host the address names."""
+    base = served_with_language_404
+    visit = Visit(browser, base + path)
+    visit.page.hover(".md-header__option .md-select")
+    with visit.page.expect_navigation():
+        visit.page.click("a.md-select__link[hreflang=zh]")
+    assert visit.page.url == base + expected
+    assert not any("evil.example" in urlsplit_host(r) for r in visit.requests)
+    visit.close()
+
+
+def urlsplit_host(url):
+    from urllib.parse import urlsplit
+
+    return urlsplit(url).hostname or ""
+
+
 @pytest.mark.parametrize(
     "lang, query, expected",
     [("zh", "感受野", "感受野"), ("zh", "步幅", "步幅"), ("en", "receptive field", "receptive field"),
@@ -918,3 +973,107 @@ def test_no_chapter_moves_while_it_loads(browser, served, viewport):
             fonts[url] = (preloaded, fetched)
     assert not moved, moved
     assert not fonts, fonts
+
+
+# --------------------------------------------------------------------------- lossless WebP (issue 33)
+
+DECODE_FRAMES_RGBA = """async ([url, type]) => {
+  const bytes = await (await fetch(url)).arrayBuffer();
+  const decoder = new ImageDecoder({ data: bytes, type });
+  await decoder.tracks.ready;
+  const track = decoder.tracks.selectedTrack;
+  const frames = [];
+  for (let n = 0; n < track.frameCount; n++) {
+    const { image } = await decoder.decode({ frameIndex: n });
+    const canvas = new OffscreenCanvas(image.displayWidth, image.displayHeight);
+    canvas.getContext("2d").drawImage(image, 0, 0);
+    const rgba = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
+    let text = "";
+    for (let i = 0; i < rgba.length; i++) text += String.fromCharCode(rgba[i]);
+    frames.push({ pixels: btoa(text), width: canvas.width, height: canvas.height, duration: image.duration });
+    image.close();
+  }
+  return { frames, loop: String(track.repetitionCount) };
+}"""
+
+
+def _rgba(frame) -> np.ndarray:
+    import base64
+
+    return np.frombuffer(base64.b64decode(frame["pixels"]), np.uint8).reshape(frame["height"], frame["width"], 4)
+
+
+@pytest.mark.parametrize("figure", ["padding-strides-odd-transposed.dark", "dilation-coverage"])
+def test_chromium_decodes_the_webp_to_the_gifs_frames(browser, served, site, figure):
+    """ImageDecoder (what the player uses) decodes a figure's WebP and its GIF to the same frames,
+    frame for frame, with the same durations and the same endless loop: every pixel of every
+    frame once the first picture is whole (before, while its tiles arrive in the first 60 ms, the
+    pixels the GIF has drawn)."""
+    steps = json.loads((site / "en" / "figures" / f"{figure}.steps.json").read_text(encoding="utf-8"))["steps"]
+    first = steps[0]["gif_frame"]
+    visit = Visit(browser, served + "en/")
+    try:
+        gif = visit.page.evaluate(DECODE_FRAMES_RGBA, [served + f"en/figures/{figure}.gif", "image/gif"])
+        webp = visit.page.evaluate(DECODE_FRAMES_RGBA, [served + f"en/figures/{figure}.webp", "image/webp"])
+    finally:
+        visit.close()
+    assert len(webp["frames"]) == len(gif["frames"]) > 1 and webp["loop"] == gif["loop"] == "Infinity"
+    for n, (a, b) in enumerate(zip(gif["frames"], webp["frames"])):
+        assert a["duration"] == b["duration"], (figure, n)
+        want, got = _rgba(a), _rgba(b)
+        drawn = want[..., 3] == 255 if n < first else np.ones(want.shape[:2], bool)
+        assert drawn.any() and np.array_equal(want[drawn], got[drawn]), (figure, n)
+
+
+@pytest.mark.parametrize("lang, scheme", [("en", "light"), ("zh", "dark")])
+def test_a_webp_figure_is_served_in_a_picture_and_the_player_steps_through_it(browser, served, site, lang, scheme):
+    """On a chapter every animation is a <picture> whose WebP the browser takes (the GIF its <img>,
+    with its size and alt text, for a browser without WebP); the player decodes the WebP it shows
+    and draws, at every step, the GIF's frame of that step pixel for pixel, in either palette."""
+    from PIL import Image
+
+    visit = Visit(browser, f"{served}{lang}/sliding-window/")
+    page = visit.page
+    if scheme == "dark":
+        to_dark(page)
+    pictures = page.evaluate("""[...document.querySelectorAll('.md-typeset img[src*="figures/"][src*=".gif"]')].map(img => {
+        const source = img.parentElement.matches('picture') && img.parentElement.querySelector('source');
+        return {src: img.getAttribute('src'), alt: img.alt, width: img.getAttribute('width'),
+                height: img.getAttribute('height'), type: source && source.type,
+                srcset: source && source.getAttribute('srcset')}; })""")
+    assert len(pictures) >= 4
+    for p in pictures:
+        assert p["type"] == "image/webp" and p["alt"] and p["width"] and p["height"], p
+        assert p["srcset"] == p["src"].split("#")[0].removesuffix(".gif") + ".webp", p
+    dark = ".dark" if scheme == "dark" else ""
+    name = page.evaluate(f"""[...document.querySelectorAll('.md-typeset picture img')].find(img =>
+        img.getClientRects().length && /figures\\/[^/]+{dark}\\.gif/.test(img.src)).getAttribute('src')""")
+    figure = re.search(r"figures/([^/#]+?)(?:\.dark)?\.gif", name).group(1) + dark
+    index = page.evaluate("name => [...document.querySelectorAll('.player')].findIndex(p =>"
+                          " p.previousElementSibling && p.parentElement.querySelector(`img[src*=\"${name}.gif\"]`))",
+                          figure)
+    player = page.locator(".player").nth(max(index, 0))
+    player.scroll_into_view_if_needed()
+    page.wait_for_function("name => [...document.images].some(img => img.currentSrc.endsWith(`${name}.webp`)"
+                           " && img.complete)", arg=figure)
+    steps = json.loads((site / lang / "figures" / f"{figure}.steps.json").read_text(encoding="utf-8"))["steps"]
+    gif = Image.open(site / lang / "figures" / f"{figure}.gif")
+    player.focus()
+    page.keyboard.press("Home")
+    for n, step in enumerate(steps):
+        page.wait_for_function("([i, n]) => document.querySelectorAll('.player__counter')[i].textContent"
+                               ".startsWith(`${n} /`)", arg=[max(index, 0), n + 1])
+        shown = page.evaluate("""i => { const c = document.querySelectorAll('.player')[i].parentElement
+              .querySelector('.player__canvas:not([hidden])') || [...document.querySelectorAll('.player__canvas')]
+              .find(c => !c.hidden && c.getClientRects().length);
+            const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; let t = '';
+            for (let k = 0; k < d.length; k++) t += String.fromCharCode(d[k]);
+            return {pixels: btoa(t), width: c.width, height: c.height}; }""", max(index, 0))
+        gif.seek(step["gif_frame"])
+        want = np.asarray(gif.convert("RGBA"))
+        assert np.array_equal(_rgba(shown), want), (figure, n)
+        page.keyboard.press("ArrowRight")
+    fetched = [r for r in visit.requests if f"/{figure}." in r]
+    assert any(r.endswith(f"{figure}.webp") for r in fetched) and not any(r.endswith(f"{figure}.gif") for r in fetched), fetched
+    assert visit.errors == [], visit.errors
+    visit.close()

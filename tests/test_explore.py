@@ -679,6 +679,39 @@ def test_a_link_is_read_as_the_cli_reads_its_options(browser, served, query, err
     visit.close()
 
 
+@pytest.mark.parametrize("name", ["__proto__", "constructor", "toString", "valueOf", "hasOwnProperty"])
+def test_a_name_every_object_inherits_is_no_operation(browser, served, name):  # noqa: F811
+    """The explorer looks names from the address up as its own keys only: ``?op=__proto__`` is
+    refused as the CLI refuses it, the menu keeps an operation, nothing throws, and the reader's
+    next change answers and updates the address."""
+    visit = Visit(browser, f"{served}en/explore/?op={name}&input=5&kernel=2")
+    page = visit.page
+    assert page.get_attribute("#explore-output", "data-error") == (
+        f"argument op: invalid choice: '{name}' (choose from 'conv', 'transposed', 'max', 'avg', 'pool')")
+    assert page.input_value("#explore-op") == "conv"
+    page.fill("#explore-input", "7")
+    page.wait_for_function("() => document.querySelector('#explore-output').dataset.shape === '6×6'")
+    assert "input=7" in page.url and f"op={name}" not in page.url
+    assert visit.errors == []
+    visit.close()
+
+
+def test_dims_is_read_as_argparse_reads_it_and_a_long_value_is_quoted_short(browser, served):  # noqa: F811
+    """``dims=+3`` is 3, as ``--dims +3`` is on the command line; 50,000 nines are refused with the
+    number cut to 40 digits, not "Infinity" and not a 50 KB line."""
+    from figures.cli import main
+
+    assert main(["shape", "conv", "--input", "5", "--kernel", "3", "--dims", "+3", "--json"]) == 0
+    visit = Visit(browser, f"{served}en/explore/?op=conv&input=5&kernel=3&dims=+3".replace("+", "%2B"))
+    assert visit.page.get_attribute("#explore-output", "data-shape") == "3×3×3"
+    visit.close()
+    visit = Visit(browser, f"{served}en/explore/?op=conv&input=5&kernel=3&dims={'9' * 50_000}")  # (http.server takes request lines up to 64 KB)
+    error = visit.page.get_attribute("#explore-output", "data-error")
+    assert error == f"argument --dims: invalid choice: {'9' * 40}… (choose from 1, 2, 3)"
+    assert len(visit.page.inner_text("#explore-output")) < 200 and visit.errors == []
+    visit.close()
+
+
 def test_pool_in_a_link_is_max_pooling_as_on_the_command_line(browser, served):  # noqa: F811
     visit = Visit(browser, f"{served}en/explore/?op=pool&input=5&kernel=2")
     assert visit.page.input_value("#explore-op") == "max"

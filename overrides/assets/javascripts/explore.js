@@ -57,6 +57,9 @@ function parse(name, text) {
 }
 const MAX_VALUE = 9999999;
 
+// a value quoted in a message: at most 40 characters of it, then "…" (a 100 KB address stays one short line)
+const clip = (text) => (text.length > 40 ? `${text.slice(0, 40)}…` : text);
+
 // how Python's repr() writes a string (the CLI quotes a bad value with it)
 function pyRepr(text) {
   const quote = text.includes("'") && !text.includes('"') ? '"' : "'";
@@ -140,9 +143,9 @@ function fromURL() {
   if (!NAMES.some((name) => q.has(name))) return; // no configuration: the page's own example
   const op = q.get("op") ?? "conv";
   if (op === "pool") field("op").value = "max"; // the CLI's name for max pooling
-  else if (OPS[op]) field("op").value = op;
+  else if (Object.hasOwn(OPS, op)) field("op").value = op; // own names only: not __proto__, toString…
   else {
-    linkError = `argument op: invalid choice: ${pyRepr(op)} (choose from 'conv', 'transposed', 'max', 'avg', 'pool')`;
+    linkError = `argument op: invalid choice: ${pyRepr(clip(op))} (choose from 'conv', 'transposed', 'max', 'avg', 'pool')`;
     field("op").value = "conv";
   }
   for (const name of Object.keys(FIELDS)) field(name).value = q.get(name) ?? DEFAULTS[name];
@@ -153,10 +156,14 @@ function fromURL() {
   } else field("padding_mode").value = "numbers";
   const dims = q.get("dims");
   if (dims === null) field("dims").value = impliedDims();
-  else if (["1", "2", "3"].includes(dims)) field("dims").value = dims;
-  else if (!linkError) { // as argparse says it (type=int, choices 1, 2, 3)
+  else { // as argparse takes it (type=int, choices 1, 2, 3): "+3" and " 3 " are 3
     const m = /^[ \t\n\r\f\v]*([-+]?[0-9]+)[ \t\n\r\f\v]*$/.exec(dims);
-    linkError = m ? `argument --dims: invalid choice: ${Number(m[1])} (choose from 1, 2, 3)` : `argument --dims: invalid int value: ${pyRepr(dims)}`;
+    const n = m ? BigInt(m[1]) : null; // exact, however many digits
+    if (n !== null && n >= 1n && n <= 3n) field("dims").value = String(n);
+    else if (!linkError) {
+      linkError = n !== null ? `argument --dims: invalid choice: ${clip(n.toString())} (choose from 1, 2, 3)`
+        : `argument --dims: invalid int value: ${pyRepr(clip(dims))}`;
+    }
   }
   field("ceil_mode").checked = ["1", "true", "True", "yes", "on"].includes(q.get("ceil_mode"));
 }
