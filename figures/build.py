@@ -20,7 +20,7 @@ from . import cache, catalog
 DEFAULT_OUT = Path("build/figures")
 
 
-SITE = "site"  # the files a page uses: the GIF or PNG, and an animation's step data and last step
+SITE = "site"  # the files a page uses: the GIF or PNG, its WebP, and an animation's step data and last step
 
 
 def _render(task: tuple) -> dict[str, bytes]:
@@ -35,11 +35,20 @@ def _render(task: tuple) -> dict[str, bytes]:
     if fmt != SITE:
         if fmt in ("mp4", "webm") and entry.fmt != "gif":
             return {}  # a still picture has no video
-        return {entry.filename(theme, fmt): cache.load(entry.config(), theme, fmt, frame=entry.frame)}
+        return {entry.filename(theme, fmt): cache.load(entry.config(), theme, fmt, frame=entry.frame,
+                                                       source=entry.fmt)}
     made = {entry.filename(theme): cache.render(entry.config(), theme, entry.fmt, frame=entry.frame)}
     for fmt in entry.outputs()[1:]:  # stored with the figure by the same rendering
         made[entry.filename(theme, fmt)] = cache.load(entry.config(), theme, fmt)
+    webp = cache.load(entry.config(), theme, "webp", frame=entry.frame, source=entry.fmt)
+    made[entry.filename(theme, "webp")] = published_webp(entry, webp, made[entry.filename(theme)])
     return made
+
+
+def published_webp(entry, webp: bytes, figure: bytes) -> bytes:
+    """What the site serves as a figure's WebP: an animation's always (lossless, the GIF's frames);
+    a still figure's only where it is smaller than the PNG (else b"": the page shows the PNG)."""
+    return webp if entry.fmt == "gif" or len(webp) < len(figure) else b""
 
 
 def _cached(entry, theme: str) -> Optional[dict[str, bytes]]:
@@ -50,6 +59,10 @@ def _cached(entry, theme: str) -> Optional[dict[str, bytes]]:
         if data is None:
             return None
         made[entry.filename(theme, fmt)] = data
+    webp = cache.read(cache.path(entry.config(), theme, "webp", frame=entry.frame))
+    if webp is None:
+        return None
+    made[entry.filename(theme, "webp")] = published_webp(entry, webp, made[entry.filename(theme)])
     return made
 
 
@@ -90,7 +103,8 @@ def ensure(only: Optional[Sequence[str]] = None, jobs: int = 1, progress: bool =
            ) -> dict[str, bytes]:
     """Make sure every figure is in the cache; return {file name: its verified bytes} (an
     animation also has its step data, ``NAME.steps.json``, its last step, ``NAME.last.png``, and
-    its steps side by side for print, ``NAME.print.png``, empty where they do not fit on a page).
+    its steps side by side for print, ``NAME.print.png``, empty where they do not fit on a page;
+    every figure its lossless WebP, ``NAME.webp``, empty for a still one where the PNG is smaller).
 
     Figures already cached (and verified) are not rendered again; the others are rendered by
     at most ``jobs`` processes (never more than there are figures to render). In another ``fmt``
@@ -164,8 +178,9 @@ def _progress(total: int, initial: int, enabled: bool):
 def build(out: Path = DEFAULT_OUT, jobs: int = 1, only: Optional[Sequence[str]] = None,
           progress: bool = False, themes: Sequence[str] = catalog.THEME_NAMES, fmt: str = SITE,
           steps: bool = False) -> list[Path]:
-    """Render into ``out``: ``NAME.gif`` for the light variant, ``NAME.dark.gif`` for the dark, and
-    an animation's step data, last step and print strip beside it (``NAME.steps.json``,
+    """Render into ``out``: ``NAME.gif`` for the light variant, ``NAME.dark.gif`` for the dark,
+    ``NAME.webp`` and ``NAME.dark.webp`` beside them (lossless, the same frames; a still figure's
+    only where it is smaller than its PNG), and an animation's step data, last step and print strip beside it (``NAME.steps.json``,
     ``NAME.last.png``, ``NAME.print.png`` if its steps fit on a printed page, and the same with
     ``.dark``); in another ``fmt``, ``NAME.pdf`` … , and
     with ``steps``, ``NAME-01.png`` … Each file is written whole under a temporary name and

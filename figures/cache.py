@@ -5,9 +5,9 @@ shapes the pixels, and the versions of the libraries that encode them), so an un
 is never rendered twice, and any change to the engine renders it anew. The cache lives outside
 the docs folders (default ``.cache/figures``, or ``$FIGURES_CACHE``).
 
-Every entry ``KEY.gif`` has a record ``KEY.gif.sha256`` written just before it: its name, its
-size and the SHA-256 of its bytes. An entry is used only if its record matches the bytes read (so an
-entry truncated, emptied, overwritten, with one byte flipped, swapped with another entry, or
+Every entry ``KEY.gif`` (``KEY.webp``, ``KEY.png`` …) has a record ``KEY.gif.sha256`` written
+just before it: its name, its size and the SHA-256 of its bytes. An entry is used only if its
+record matches the bytes read (so an entry truncated, emptied, overwritten, with one byte flipped, swapped with another entry, or
 left without its record by a killed process is never served); a bad entry is reported in one
 line on stderr, rendered again and replaced. Files are written to a temporary name in the same
 folder and renamed, so a reader never sees a half-written file.
@@ -156,20 +156,28 @@ def read(target: Path) -> Optional[bytes]:
 
 
 def load(config: Config, theme: str = "light", fmt: str = "gif", strip: bool = False,
-         frame: Optional[int] = None) -> bytes:
+         frame: Optional[int] = None, source: str = "gif") -> bytes:
     """The bytes of a figure: from the cache if its entry is there and verified, else rendered
-    (torch is imported only then) and stored."""
+    (torch is imported only then) and stored. A WebP (``fmt="webp"``) is made from the figure's
+    ``source``: its GIF (an animation) or its PNG (a still figure)."""
     data = read(path(config, theme, fmt, strip, frame))
-    return render(config, theme, fmt, strip, frame) if data is None else data
+    return render(config, theme, fmt, strip, frame, source) if data is None else data
 
 
 def render(config: Config, theme: str = "light", fmt: str = "gif", strip: bool = False,
-           frame: Optional[int] = None) -> bytes:
+           frame: Optional[int] = None, source: str = "gif") -> bytes:
     """Render a figure (torch is imported only now) and store it in the cache. An animation's
     GIF, its step data and its last step (a PNG, for print) come from one drawing of the frames
-    and are stored together."""
+    and are stored together. A WebP is made from the figure's cached GIF or PNG (``source``), so
+    it shows the very same pixels."""
     from .render import animation, figure_bytes
 
+    if fmt == "webp" and not strip:  # made from the verified GIF (an animation) or PNG (a still)
+        from .encode import webp
+
+        data = webp(load(config, theme, source, frame=frame))
+        store(path(config, theme, fmt, frame=frame), data)
+        return data
     if fmt in ("gif", "json", "last", "strip") and not strip and frame is None:
         made = dict(zip(("gif", "json", "last", "strip"), animation(config, theme)))
         for kind, data in made.items():

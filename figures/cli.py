@@ -145,7 +145,7 @@ def make_parser() -> Parser:
     shape.add_argument("--ceil-mode", action="store_true", help="pooling only")
     shape.add_argument("--json", action="store_true", help="one JSON object")
 
-    render = sub.add_parser("render", help="render one configuration as .gif, .png, .pdf, .svg, .mp4 or .webm")
+    render = sub.add_parser("render", help="render one configuration as .gif, .webp, .png, .pdf, .svg, .mp4 or .webm")
     render.add_argument("kind", choices=("conv", "transposed", "max", "avg"),
                         help="a convolution, a transposed convolution, max or average pooling")
     _add_geometry(render, pool=True)
@@ -157,7 +157,8 @@ def make_parser() -> Parser:
     render.add_argument("--frame", type=_int("--frame", 0, 10**6), default=None, metavar="N",
                         help="step N (0 is the first) instead of the final frame (.png, .svg, .pdf)")
     render.add_argument("-o", "--output", type=Path, metavar="PATH",
-                        help=".gif, .png (last step), .pdf (a page per step), .svg (last step), .mp4, .webm")
+                        help=".gif, .webp (lossless, the GIF's frames), .png (last step), .pdf (a page per step), "
+                             ".svg (last step), .mp4, .webm")
     render.add_argument("--steps", type=Path, metavar="DIR",
                         help="every step as its own file: DIR/NAME-01.png … (NAME is the folder's name)")
     render.add_argument("--format", choices=STEP_FORMATS, default=None,
@@ -171,8 +172,8 @@ def make_parser() -> Parser:
     build.add_argument("--theme", choices=(*catalog.THEME_NAMES, "both"), default="both",
                        help="the light or the dark variants, or both (default)")
     build.add_argument("--format", choices=EXPORT_FORMATS, default=None,
-                       help="instead of the site's files (GIF or PNG, step data, last step): pdf (a page per "
-                            "step), svg (the last step), mp4 or webm (animations only), png")
+                       help="instead of the site's files (GIF or PNG, WebP, step data, last step): webp (lossless), "
+                            "pdf (a page per step), svg (the last step), mp4 or webm (animations only), png")
     build.add_argument("--steps", action="store_true",
                        help="every step as its own file, NAME-01.png … (--format png, svg or pdf)")
 
@@ -189,8 +190,8 @@ def make_parser() -> Parser:
 
 
 SHAPE_OPS = ("conv", "transposed", "max", "avg", "pool")
-RENDER_FORMATS = ("gif", "png", "pdf", "svg", "mp4", "webm")
-EXPORT_FORMATS = ("png", "pdf", "svg", "mp4", "webm")
+RENDER_FORMATS = ("gif", "webp", "png", "pdf", "svg", "mp4", "webm")
+EXPORT_FORMATS = ("webp", "png", "pdf", "svg", "mp4", "webm")
 STEP_FORMATS = ("png", "svg", "pdf")
 
 

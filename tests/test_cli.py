@@ -242,8 +242,9 @@ def test_build_only_writes_light_and_dark(tmp_path):
     assert r.returncode == 0, r.stderr
     assert sorted(p.name for p in out.iterdir()) == [
         "no-padding-no-strides.dark.gif", "no-padding-no-strides.dark.last.png", "no-padding-no-strides.dark.print.png",
-        "no-padding-no-strides.dark.steps.json", "no-padding-no-strides.gif", "no-padding-no-strides.last.png",
-        "no-padding-no-strides.print.png", "no-padding-no-strides.steps.json"]
+        "no-padding-no-strides.dark.steps.json", "no-padding-no-strides.dark.webp", "no-padding-no-strides.gif",
+        "no-padding-no-strides.last.png", "no-padding-no-strides.print.png", "no-padding-no-strides.steps.json",
+        "no-padding-no-strides.webp"]
 
 
 def test_render_pooling(tmp_path):
