@@ -50,3 +50,18 @@ def served(site):
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}/"
     server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def offline_copy(tmp_path_factory):
+    """The offline copy (``build_site.py --offline``), unzipped: its root folder."""
+    import zipfile
+
+    where = tmp_path_factory.mktemp("offline")
+    target = where / "offline.zip"
+    r = subprocess.run([sys.executable, "scripts/build_site.py", "--offline", "--zip", str(target)], cwd=ROOT,
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stdout + r.stderr
+    with zipfile.ZipFile(target) as z:
+        z.extractall(where)
+    return where / "convolution-visualized"
