@@ -28,6 +28,7 @@ WORDS = {
         "file": "File", "light": "Light", "dark": "Dark",
         "gif": "the animation (GIF)", "png": "the picture (PNG)", "last": "its last step (PNG)",
         "json": "each step's numbers (JSON)", "strip": "every step, for print (PNG)",
+        "webp": "the same, lossless WebP (what the browser shows)",
         "intro_commands": (
             "With the repository on your machine (`pip install -r requirements.txt -e .`, see "
             "[For instructors](../instructors.md#customise)), each command writes this figure in one format; "
@@ -36,6 +37,7 @@ WORDS = {
         "fmt_svg": "SVG, the last step (text stays text)", "fmt_steps": "one file per step (PNG; `--format svg` or `pdf`)",
         "fmt_mp4": "video, H.264 (needs the video extra)", "fmt_webm": "video, WebM (needs the video extra)",
         "fmt_svg_frame": "SVG of one step (`--frame N`, 0 is the first)",
+        "fmt_webp": "lossless WebP: the GIF's frames, pixel for pixel, in about 40% of its bytes",
         "licence_text": (
             "[CC BY 4.0](https://creativecommons.org/licenses/by/4.0/): copy, adapt and share it for any purpose, "
             "teaching included, with credit. Attribution: *Figure {name} from Convolution Visualized (图解卷积), "
@@ -55,6 +57,7 @@ WORDS = {
         "file": "文件", "light": "浅色", "dark": "深色",
         "gif": "动画（GIF）", "png": "图片（PNG）", "last": "最后一步（PNG）",
         "json": "每一步的数值（JSON）", "strip": "所有步骤，打印用（PNG）",
+        "webp": "同一张图的无损 WebP（浏览器显示的就是它）",
         "intro_commands": (
             "把仓库下载到本机并安装（`pip install -r requirements.txt -e .`，见[教师指南](../instructors.md#customise)）后，"
             "下面每条命令以一种格式生成这张图；加上 `--theme dark` 得到深色版。"),
@@ -62,6 +65,7 @@ WORDS = {
         "fmt_svg": "SVG，最后一步（文字保留为可选中的文本）", "fmt_steps": "每一步一个文件（PNG；也可 `--format svg` 或 `pdf`）",
         "fmt_mp4": "视频，H.264（需要 video 可选依赖）", "fmt_webm": "视频，WebM（需要 video 可选依赖）",
         "fmt_svg_frame": "某一步的 SVG（`--frame N`，0 是第一步）",
+        "fmt_webp": "无损 WebP：每一帧的像素都与 GIF 相同，字节数约为 GIF 的 40%",
         "licence_text": (
             "[CC BY 4.0](https://creativecommons.org/licenses/by/4.0/)：可以为任何目的（包括教学）复制、改编和分享，"
             "只需注明出处。署名示例：*图 {name}，出自《图解卷积》（Convolution Visualized），CC BY 4.0*，并附上本页地址。"),
@@ -96,6 +100,7 @@ def commands(entry) -> list[tuple[str, str]]:
                 ("fmt_svg", f"{base}{frame} -o {name}.svg")]
         if entry.fmt == "gif":
             rows += [("fmt_svg_frame", f"{base} --frame 0 -o {name}-step1.svg"),
+                     ("fmt_webp", f"{base} -o {name}.webp"),
                      ("fmt_pdf", f"{base} -o {name}.pdf"),
                      ("fmt_steps", f"{base} --steps {name}"),
                      ("fmt_mp4", f"{base} -o {name}.mp4"),
@@ -106,7 +111,8 @@ def commands(entry) -> list[tuple[str, str]]:
     base = f"python -m figures build --only {name}"
     rows = [("fmt_site", base), ("fmt_svg", f"{base} --format svg"), ("fmt_pdf", f"{base} --format pdf")]
     if entry.fmt == "gif":
-        rows += [("fmt_steps", f"{base} --steps"), ("fmt_mp4", f"{base} --format mp4"),
+        rows += [("fmt_webp", f"{base} --format webp"), ("fmt_steps", f"{base} --steps"),
+                 ("fmt_mp4", f"{base} --format mp4"),
                  ("fmt_webm", f"{base} --format webm")]
     return rows
 
@@ -137,9 +143,11 @@ def page(entry, lang: str, alt: str, uses: list, url: str = "", published=None) 
         lines.append(f"![{alt}]({entry.filename(theme)}{only})")
     lines += ["", alt, "", "</div>", "", f"## {w['files']} {{#files}}", ""]
     lines += [f"| {w['file']} | {w['light']} | {w['dark']} |", "| --- | --- | --- |"]
-    for fmt in entry.outputs():
-        if published is not None and entry.filename("light", fmt) not in published:
-            continue  # an animation whose steps do not fit on a printed page has no print strip
+    for fmt in (*entry.outputs(), "webp"):
+        if (published is None and fmt == "webp" and entry.fmt != "gif") or (
+                published is not None and entry.filename("light", fmt) not in published):
+            continue  # an animation whose steps do not fit on a printed page has no print strip; a still
+            # figure has a WebP only where it is smaller than its PNG
         key = fmt
         cells = [f"[{entry.filename(theme, fmt)}]({entry.filename(theme, fmt)})" for theme in catalog.THEME_NAMES]
         lines.append(f"| {w[key]} | {cells[0]} | {cells[1]} |")

@@ -49,7 +49,10 @@
   Material version: check whether it is still needed).
 - Offline: the web-worker shim comes from the site itself, the <link rel="alternate"> tags that a
   browser would refuse from file:// are dropped, and each page carries its animations' step data
-  and GIF bytes for the figure player (a browser refuses fetch from file://).
+  and WebP bytes for the figure player (a browser refuses fetch from file://).
+- Figures as lossless WebP: every animation (and a still figure whose WebP is smaller than its
+  PNG) is a <picture> with the WebP as its <source> and the GIF (or PNG) as its <img>, whose size,
+  alt text and #only-light / #only-dark address are unchanged; print pictures stay as they are.
 """
 
 import base64
@@ -289,7 +292,25 @@ def on_page_content(html, page, config, files):
 
     if page.canonical_url:  # each link's address, for print
         html = previews.with_print_addresses(html, page.canonical_url, config.site_url, offline())
-    return FIGURE_IMG.sub(sized, with_player_slots(with_print_pictures(html)))
+    return with_webp_sources(FIGURE_IMG.sub(sized, with_player_slots(with_print_pictures(html))))
+
+
+def with_webp_sources(html: str) -> str:
+    """Each figure that has a lossless WebP (every animation, and a still figure where the WebP
+    is smaller than its PNG: figures.build) served inside a <picture>: the browser takes the WebP,
+    and one without WebP the <img>'s GIF or PNG, whose size, alt text and address (with Material's
+    #only-light / #only-dark) stay as they were. Print pictures are left as they are."""
+    files = published()
+
+    def wrap(m):
+        name = m.group("name")
+        webp = name.rsplit(".", 1)[0] + ".webp"
+        if "figure-print" in m.group("attrs") or not name.endswith((".gif", ".png")) or not files.get(webp):
+            return m.group(0)
+        head = m.group("src").rpartition(name)[0]
+        return f'<picture><source type="image/webp" srcset="{head}{webp}">{m.group(0)}</picture>'
+
+    return FIGURE_IMG.sub(wrap, html)
 
 
 # no-js → js; "figure-player" where the player can run; "in-frame" inside an <iframe> (a course
@@ -327,6 +348,9 @@ INDEX_ON_FIRST_SEARCH = (
 # not know rel=expect draws as it always did.
 PARSED = '<span id="page-parsed" hidden></span>'
 PARSED_EXPECTED = '<link rel="expect" href="#page-parsed" blocking="render">'
+# print: an animation's <img> is hidden where its print picture follows it (extra.css); inside a
+# <picture> (with its WebP, with_webp_sources) the <img> has no such sibling: the <picture> is hidden
+PICTURE_PRINT = "<style>@media print{.md-typeset picture:has(+ img.figure-print){display:none!important}}</style>"
 # a figure's last (or only) variant, its print picture and the link around it, if any
 LAST_VARIANT = re.compile(r'(<img\b[^>]*\bsrc="[^"]*figures/[^"/#?]+\.(gif|png)(?!#only-light)(?:#[^"]*)?"[^>]*>'
                           r'(?:<img class="figure-print"[^>]*>)?(?:</a>)?)')
@@ -421,6 +445,8 @@ def on_post_page(output, page, config):
     replaced by the page's own alternates and link-preview tags; offline, neither (the language
     menu stays, and site.js keeps the reader on the same page when it is used)."""
     output = output.replace("<head>", "<head>" + EARLY + ("" if offline() else INDEX_ON_FIRST_SEARCH), 1)  # no-js → js before the first paint
+    if "<picture>" in output:
+        output = output.replace("</head>", PICTURE_PRINT + "</head>", 1)
     output = FAVICON.sub(f'<link rel="icon" href="{ICON}">', output, count=1)
     if "</footer>" in output:  # the page is first drawn whole (PARSED)
         output = output.replace("</head>", PARSED_EXPECTED + "</head>", 1).replace("</footer>", "</footer>" + PARSED, 1)
@@ -553,16 +579,19 @@ def typeset(output: str, where: str, formulas: kept.Store) -> str:
 
 
 def inline_figures(output: str) -> str:
-    """Offline, a page carries the step data and the GIF bytes of its animations: the player
-    cannot fetch them from file://."""
+    """Offline, a page carries the step data and the bytes of its animations: the player cannot
+    fetch them from file://. The bytes are the WebP's, which the browser shows (the GIF's where
+    an animation has none)."""
     files, tags = published(), []
     for gif in sorted(set(re.findall(r'figures/([^"/#?]+\.gif)', output))):
         steps = gif.removesuffix(".gif") + ".steps.json"
+        webp = gif.removesuffix(".gif") + ".webp"
+        shown = webp if files.get(webp) else gif
         if gif in files and steps in files:
             text = files[steps].decode().replace("</", "<\\/")
             tags.append(f'<script type="application/json" data-figure="{steps}">{text}</script>')
-            tags.append(f'<script type="application/octet-stream" data-figure="{gif}">'
-                        f'{base64.b64encode(files[gif]).decode()}</script>')
+            tags.append(f'<script type="application/octet-stream" data-figure="{shown}">'
+                        f'{base64.b64encode(files[shown]).decode()}</script>')
     return output.replace("</body>", "".join(tags) + "\n</body>", 1)
 
 

@@ -1046,29 +1046,22 @@ def test_a_webp_figure_is_served_in_a_picture_and_the_player_steps_through_it(br
         assert p["type"] == "image/webp" and p["alt"] and p["width"] and p["height"], p
         assert p["srcset"] == p["src"].split("#")[0].removesuffix(".gif") + ".webp", p
     dark = ".dark" if scheme == "dark" else ""
-    name = page.evaluate(f"""[...document.querySelectorAll('.md-typeset picture img')].find(img =>
-        img.getClientRects().length && /figures\\/[^/]+{dark}\\.gif/.test(img.src)).getAttribute('src')""")
-    figure = re.search(r"figures/([^/#]+?)(?:\.dark)?\.gif", name).group(1) + dark
-    index = page.evaluate("name => [...document.querySelectorAll('.player')].findIndex(p =>"
-                          " p.previousElementSibling && p.parentElement.querySelector(`img[src*=\"${name}.gif\"]`))",
-                          figure)
-    player = page.locator(".player").nth(max(index, 0))
+    figure = re.search(r"figures/([^/#]+?)\.gif", pictures[0]["src"]).group(1) + dark  # the first player's
+    player = page.locator(".player").first
     player.scroll_into_view_if_needed()
-    page.wait_for_function("name => [...document.images].some(img => img.currentSrc.endsWith(`${name}.webp`)"
+    page.wait_for_function("name => [...document.images].some(img => img.currentSrc.endsWith(`/${name}.webp`)"
                            " && img.complete)", arg=figure)
     steps = json.loads((site / lang / "figures" / f"{figure}.steps.json").read_text(encoding="utf-8"))["steps"]
     gif = Image.open(site / lang / "figures" / f"{figure}.gif")
     player.focus()
     page.keyboard.press("Home")
     for n, step in enumerate(steps):
-        page.wait_for_function("([i, n]) => document.querySelectorAll('.player__counter')[i].textContent"
-                               ".startsWith(`${n} /`)", arg=[max(index, 0), n + 1])
-        shown = page.evaluate("""i => { const c = document.querySelectorAll('.player')[i].parentElement
-              .querySelector('.player__canvas:not([hidden])') || [...document.querySelectorAll('.player__canvas')]
-              .find(c => !c.hidden && c.getClientRects().length);
+        page.wait_for_function("n => document.querySelector('.player__counter').textContent.startsWith(`${n} /`)",
+                               arg=n + 1)
+        shown = page.evaluate("""() => { const c = document.querySelector('.player__canvas');
             const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; let t = '';
             for (let k = 0; k < d.length; k++) t += String.fromCharCode(d[k]);
-            return {pixels: btoa(t), width: c.width, height: c.height}; }""", max(index, 0))
+            return {pixels: btoa(t), width: c.width, height: c.height}; }""")
         gif.seek(step["gif_frame"])
         want = np.asarray(gif.convert("RGBA"))
         assert np.array_equal(_rgba(shown), want), (figure, n)

@@ -83,9 +83,13 @@ def test_check_site_finds_a_broken_link_anchor_and_image(site, tmp_path):
 def test_figures_are_the_catalogs_with_alt_text(site):
     for lang in LANGS:
         served = {p.name for p in (site / lang / "figures").iterdir() if p.is_file()}
-        expected = {e.filename(t, fmt) for e in catalog.CATALOG for t in catalog.THEME_NAMES for fmt in e.outputs()}
-        # an animation's print strip is published where its steps fit on a printed page (test_steps.py)
-        assert served <= expected and {n for n in expected - served if not n.endswith(".print.png")} == set()
+        expected = {e.filename(t, fmt) for e in catalog.CATALOG for t in catalog.THEME_NAMES
+                    for fmt in (*e.outputs(), "webp")}
+        optional = {e.filename(t, "webp") for e in catalog.CATALOG if e.fmt != "gif" for t in catalog.THEME_NAMES}
+        # an animation's print strip is published where its steps fit on a printed page (test_steps.py); a
+        # still figure's WebP where it is smaller than its PNG (tests/test_webp.py)
+        assert served <= expected
+        assert {n for n in expected - served - optional if not n.endswith(".print.png")} == set()
         # and a folder per figure: its own page (tests/test_figure_pages.py)
         assert {p.name for p in (site / lang / "figures").iterdir() if p.is_dir()} == set(catalog.BY_NAME)
         for html in (site / lang).rglob("*.html"):
@@ -447,7 +451,7 @@ def test_a_printed_link_carries_its_address(site):
             if href.startswith("#"):  # in-page anchors and permalinks
                 assert "data-print-href" not in link, link
         gallery = (site / lang / "gallery" / "index.html").read_text(encoding="utf-8")
-        around = re.findall(r'<a\b[^>]*>\s*<img', gallery)
+        around = re.findall(r'<a\b[^>]*>\s*(?:<picture><source\b[^>]*>)?<img', gallery)  # (its WebP in a <picture>)
         assert around and not [a for a in around if "data-print-href" in a]
     css = (ROOT / "overrides" / "assets" / "stylesheets" / "extra.css").read_text(encoding="utf-8")
     assert 'content: " (" attr(data-print-href) ")"' in css

@@ -2,18 +2,20 @@
 // (play/pause, step, scrub, keyboard, a caption with each step's numbers, enlarge). Until the
 // reader touches it, the GIF plays as an ordinary image; the player then fetches the figure's
 // step data (figures/steps.py: which GIF frame shows each step, and torch's numbers) and decodes
-// the GIF with the browser's ImageDecoder, drawing one step at a time on a canvas. Browsers
-// without ImageDecoder keep the plain GIF. With prefers-reduced-motion, a figure starts paused on
+// the file the browser chose (the lossless WebP of a <picture>, whose frames are the GIF's, one
+// for one, pixel for pixel; else the GIF) with the browser's ImageDecoder, drawing one step at a
+// time on a canvas. Browsers without ImageDecoder keep the plain picture. With prefers-reduced-motion, a figure starts paused on
 // its last step; a figure out of view is paused and resumes where it was. A classic script after
-// strings.js, so that the offline copy runs it from file:// too; there, the step data and the GIF
-// bytes come from the page itself (hooks.py inlines them), as a browser refuses fetch from file://.
+// strings.js, so that the offline copy runs it from file:// too; there, the step data and the
+// figure's bytes (the WebP's) come from the page itself (hooks.py inlines them), as a browser
+// refuses fetch from file://.
 (() => {
 const T = window.SiteStrings(document.documentElement.lang);
 const REDUCED = matchMedia("(prefers-reduced-motion: reduce)");
 const GIF = /figures\/([^/#?]+?)(\.dark)?\.gif(?:[#?].*)?$/;
 const players = [];
 
-// the offline copy's pages carry their figures' step data and GIF bytes (hooks.py)
+// the offline copy's pages carry their figures' step data and WebP (or GIF) bytes (hooks.py)
 function inline(file, kind) {
   const el = document.querySelector(`script[data-figure="${file}"]`);
   if (!el) return null;
@@ -112,13 +114,18 @@ class Player {
 
   // the variant the page shows now (light or dark palette)
   img() {
-    return this.imgs.find((img) => img.offsetParent !== null || img.getClientRects().length) || this.imgs[0];
+    const shown = this.imgs.find((img) => img.offsetParent !== null || img.getClientRects().length);
+    if (shown) return shown;
+    // the player has hidden them all (player__gif): the variant of the palette, by Material's
+    // #only-dark / #only-light (its dark palette is "slate")
+    const dark = document.body.dataset.mdColorScheme === "slate";
+    return this.imgs.find((img) => /#only-dark$/.test(img.getAttribute("src") || "") === dark) || this.imgs[0];
   }
 
   build() {
     const first = this.imgs[0];
     const last = this.imgs[this.imgs.length - 1];
-    let anchor = last.closest("a") || last;
+    let anchor = last.closest("a") || last.closest("picture") || last;
     while (anchor.nextElementSibling?.classList.contains("figure-print")) anchor = anchor.nextElementSibling;
     // the place hooks.py holds for the controls from the first paint on (else a new one)
     const slot = slotAfter(anchor);
@@ -132,7 +139,8 @@ class Player {
     this.canvas.hidden = true;
     this.canvas.setAttribute("role", "img");
     this.canvas.setAttribute("aria-label", first.alt);
-    first.parentNode.insertBefore(this.canvas, first);
+    const place = first.closest("picture") || first; // the canvas goes before the figure's <picture>
+    place.parentNode.insertBefore(this.canvas, place);
     this.on = {
       go: (n) => this.go(n),
       toggle: () => this.togglePlay(),
@@ -179,12 +187,19 @@ class Player {
       const base = new URL(img.getAttribute("src"), location.href);
       base.hash = "";
       const stepsUrl = new URL(`${name}${dark || ""}.steps.json`, base);
+      // the file the browser shows: the <picture>'s WebP where it took it (the same frames), else the
+      // GIF; an image not loaded yet (lazy, or the other palette's) would be the <picture>'s WebP
+      const source = img.closest("picture")?.querySelector('source[type="image/webp"]');
+      const shown = new URL(img.currentSrc || source?.getAttribute("srcset") || base.href, location.href);
+      shown.hash = "";
+      const webp = /\.webp$/.test(shown.pathname);
+      const file = `${name}${dark || ""}.${webp ? "webp" : "gif"}`;
       this.loaded[key] = (async () => {
         const [steps, bytes] = await Promise.all([
           inline(`${name}${dark || ""}.steps.json`, "json") || fetch(stepsUrl).then((r) => r.json()),
-          inline(`${name}${dark || ""}.gif`, "gif") || fetch(base).then((r) => r.arrayBuffer()),
+          inline(file, "bytes") || fetch(webp ? shown : base).then((r) => r.arrayBuffer()),
         ]);
-        const decoder = new ImageDecoder({ data: bytes, type: "image/gif" });
+        const decoder = new ImageDecoder({ data: bytes, type: webp ? "image/webp" : "image/gif" });
         await decoder.tracks.ready;
         return { steps, decoder, bitmaps: new Map() };
       })();
@@ -208,7 +223,7 @@ class Player {
     return step;
   }
 
-  // the picture of step n, decoded from its GIF frame the first time it is needed
+  // the picture of step n, decoded from its frame (the GIF's frame number, the WebP's the same) the first time it is needed
   async bitmap(n) {
     const data = await this.data();
     if (!data.bitmaps.has(n)) {
@@ -314,7 +329,8 @@ class Player {
     const digit = (await this.data()).steps.digit_px;
     const width = Math.ceil(this.imgs[0].width * Math.max(1, text / digit));
     openDialog(this.imgs[0].alt, this.canvas, width, this.enlarge, () => {
-      placeholder.parentNode.insertBefore(this.canvas, this.imgs[0]);
+      const place = this.imgs[0].closest("picture") || this.imgs[0];
+      place.parentNode.insertBefore(this.canvas, place);
       placeholder.replaceWith(this.root);
       if (this.playing) this.run();
     }, [this.root, figurePageLink(this.imgs[0])]);
@@ -349,12 +365,14 @@ function openDialog(label, content, width, opener, onClose = () => {}, extra = [
 // own size (a photograph or a plot keeps its pixels; the page's column shrinks it).
 function enlargeable(imgs) {
   const last = imgs[imgs.length - 1];
-  const anchor = last.closest("a") || last;
+  const anchor = last.closest("a") || last.closest("picture") || last;
   const open = button(T.enlarge, "player__enlarge", () => {
     const img = imgs.find((i) => i.getClientRects().length) || imgs[0];
-    const copy = img.cloneNode();
-    copy.removeAttribute("loading");
-    copy.className = "player__still";
+    const picture = img.closest("picture"); // with its WebP, which the browser already has
+    const copy = picture ? picture.cloneNode(true) : img.cloneNode();
+    const still = picture ? copy.querySelector("img") : copy;
+    still.removeAttribute("loading");
+    still.className = "player__still";
     openDialog(img.alt, copy, img.width, open, () => {}, [figurePageLink(img)]);
   });
   const slot = slotAfter(anchor);
