@@ -20,10 +20,13 @@ file: every file is written under a temporary name in its folder and renamed whe
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import re
+import signal
 import sys
+from collections import OrderedDict
 from pathlib import Path
 from typing import Optional, Sequence
 
@@ -182,11 +185,30 @@ def make_parser() -> Parser:
     receptive = sub.add_parser("receptive", help="receptive field at every stage of a network (torch.fx)")
     receptive.add_argument("model", metavar="MODEL",
                            help="a model of the zoo (alexnet, vgg16, resnet50, …) or module:function from the "
-                                "current directory, returning an nn.Module")
+                                "current directory, returning an nn.Module (a single layer too). The module is "
+                                "imported and the function and the model's forward are run, as `python FILE` "
+                                "would run your code: give only code you trust")
     receptive.add_argument("--input", type=_pair("--input", 1), default=None, metavar="H[xW]",
                            help="input size (default: the paper's, 224 or 299)")
     receptive.add_argument("--json", action="store_true", help="every node: name, output size, r, J, P per axis")
+    receptive.add_argument("--timeout", type=_number("--timeout", 1, 3600), default=60, metavar="SECONDS",
+                           help="stop your code if importing it, building the model and tracing it take longer "
+                                "(default 60)")
     return parser
+
+
+def _number(option: str, low: int, high: int):
+    """argparse type: an integer from low to high, or one line naming the option and the value."""
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{_q(text[:40])}: give a whole number of seconds") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{value}: give {low} to {high} seconds")
+        return value
+    parse.__name__ = option
+    return parse
 
 
 SHAPE_OPS = ("conv", "transposed", "max", "avg", "pool")
@@ -438,12 +460,46 @@ def _build(args) -> int:
     return 0
 
 
+@contextlib.contextmanager
+def _time_limit(seconds: int, what: str):
+    """Your code runs at most ``seconds``: then one line says so (a loop in it cannot hang us)."""
+    class TimedOut(BaseException):  # not an Exception: the reader's own `except Exception` cannot swallow it
+        pass
+
+    def stop(signum, frame):
+        raise TimedOut
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    except TimedOut:
+        raise UsageError(f"{what}: your code did not finish within {seconds} s (--timeout {seconds})") from None
+    except SystemExit as exit_:  # sys.exit() or exit() inside the reader's module, builder or forward
+        raise UsageError(f"{what}: your code called sys.exit({exit_.code!r}); nothing was measured") from None
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def _receptive(args) -> int:
+    from torch import nn
+
     from . import networks
 
-    name, model, size, stages = networks.load(args.model)
-    size = args.input or ((size, size) if size else (224, 224))
-    gm, found = networks.analyse(model, size)
+    spec = f"model {args.model!r}"
+    with _time_limit(args.timeout, spec):
+        name, model, size, stages = networks.load(args.model)
+        if not any(isinstance(m, _spatial_layers()) for m in model.modules()):
+            raise UsageError(f"{spec}: has no convolution or pooling layer, so nothing in it has a receptive field")
+        if not list(model.children()):  # a single layer: the model is that layer
+            model = nn.Sequential(OrderedDict([(type(model).__name__.lower(), model)]))
+        size = args.input or ((size, size) if size else (224, 224))
+        gm, found = networks.analyse(model, size)
+        inputs = {n.name for n in gm.graph.nodes if n.op == "placeholder"}
+        if all(f.node in inputs for f in found):
+            raise UsageError(f"{spec}: its forward makes no feature map (a tensor with height and width): "
+                             f"nothing in it has a receptive field")
     rows = stages or [(label, module) for label, module in networks.top_level(model)]
     outs = networks.module_outputs(gm, [module for _, module in rows], strict=stages is not None)
     by_node = {f.node: f for f in found}
@@ -458,6 +514,13 @@ def _receptive(args) -> int:
     print("r: receptive field; J: effective stride; P: effective padding; cell u is centred on input cell "
           "u·J + centre")
     return 0
+
+
+def _spatial_layers() -> tuple:
+    from torch import nn
+
+    return (nn.modules.conv._ConvNd, nn.modules.pooling._MaxPoolNd, nn.modules.pooling._AvgPoolNd,
+            nn.modules.pooling._AdaptiveAvgPoolNd, nn.modules.pooling._AdaptiveMaxPoolNd)
 
 
 def _list(args) -> int:

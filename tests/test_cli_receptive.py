@@ -39,6 +39,34 @@ NET = textwrap.dedent("""
 
     def broken():
         raise RuntimeError("no weights file here")
+
+    def one_layer():
+        return nn.Conv2d(3, 8, 5, stride=2)
+
+    def no_spatial_layer():
+        return nn.Sequential(nn.Flatten(), nn.Linear(3 * 8 * 8, 2))
+
+    class FortyTwo(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.conv = nn.Conv2d(3, 3, 3)
+
+        def forward(self, x):
+            return 42
+
+    def forty_two():
+        return FortyTwo()
+
+    def leaves():
+        import sys
+        sys.exit(0)
+
+    def forever():
+        while True:
+            try:
+                pass
+            except Exception:  # the reader's own handler cannot swallow the time limit
+                pass
 """)
 
 
@@ -98,9 +126,26 @@ def test_a_readers_branched_model(here, capsys):
     (["readers_net:upsampled"], "1 (Upsample): no receptive-field rule for this operation"),
     (["alexnet", "--input", "30"], "input 30×30: features.5: "),
     (["resnet18", "--input", "0"], "'0': 0 is not allowed, --input must be positive"),
+    (["readers_net:no_spatial_layer"], "model 'readers_net:no_spatial_layer': has no convolution or pooling layer"),
+    (["readers_net:forty_two"], "model 'readers_net:forty_two': its forward makes no feature map"),
+    (["readers_net:leaves"], "model 'readers_net:leaves': your code called sys.exit(0); nothing was measured"),
+    (["readers_net:forever", "--timeout", "1"], "model 'readers_net:forever': your code did not finish within 1 s"),
+    (["resnet18", "--timeout", "0"], "argument --timeout: 0: give 1 to 3600 seconds"),
 ])
 def test_what_it_cannot_do_is_one_line(here, capsys, args, message):
     assert main(["receptive", *args]) == 2
     out, err = capsys.readouterr()
     assert out == "" and err.startswith("python -m figures: error: ")
     assert message in err and err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_a_single_layer_is_a_model(here, capsys):
+    assert main(["receptive", "readers_net:one_layer", "--input", "33"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[2].split() == ["conv2d", "15×15", "5", "2", "0", "2"]
+
+
+def test_the_help_says_the_readers_code_is_run(capsys):
+    with pytest.raises(SystemExit):
+        main(["receptive", "--help"])
+    assert "as `python FILE` would run your code" in " ".join(capsys.readouterr().out.split())
