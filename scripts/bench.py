@@ -2,13 +2,16 @@
 
     python scripts/bench.py            # everything (several minutes on 2 cores)
     python scripts/bench.py --quick    # skip the serial cold build, the baseline and the browser
+    python scripts/bench.py --webp site  # only the WebP figures of a built site: bytes, a scrolled chapter
 
 Prints: cold catalog builds (empty cache) with 1 process and with every core, the latter beside
 the same build of the baseline commit (BASELINE, checked out in a temporary worktree) in the same
 run, and for half the catalog; a warm build of the whole site (both languages, cache full); the
 median time to draw one frame; the peak memory of the largest configuration the CLI accepts;
 the bytes of every figure, and for the 15 classics beside what gifsicle -O3 (the standard
-lossless optimiser, if installed) makes of them; the search index of each language; and, in
+lossless optimiser, if installed) makes of them; per language, the animations as GIF and as
+WebP beside what gif2webp -min_size (if installed) makes of the GIFs, and a chapter's bytes
+scrolled to its end, with WebP and with GIFs; the search index of each language; and, in
 headless Chromium (if /usr/bin/chromium and Playwright are installed), the bytes a chapter page
 transfers on first load from a server that compresses as static hosts do (gzip), beside the
 baseline's, with every request, and the cumulative layout shift of every chapter.
@@ -91,10 +94,12 @@ def draw_times() -> list[float]:
 
 class _Gzip(http.server.SimpleHTTPRequestHandler):
     """A static host: text compressed with gzip when the browser accepts it (as GitHub Pages and
-    most hosts send it); every response's bytes on the wire (status line, headers, body) logged."""
+    most hosts send it), cacheable for 10 minutes (GitHub Pages' max-age); every response's bytes
+    on the wire (status line, headers, body) logged."""
 
     TEXT = (".html", ".css", ".js", ".json", ".xml", ".svg", ".txt")
     log: list = []
+    gif_only = False  # serve the pages without their <source> of WebP: what a page sent before issue 33
 
     def do_GET(self):
         path = Path(self.translate_path(self.path))
@@ -104,6 +109,8 @@ class _Gzip(http.server.SimpleHTTPRequestHandler):
             self.send_error(404)
             return
         body = path.read_bytes()
+        if self.gif_only and path.suffix == ".html":
+            body = WEBP_SOURCE.sub(b"", body).replace(b"<picture>", b"").replace(b"</picture>", b"")
         compress = path.suffix in self.TEXT and "gzip" in self.headers.get("Accept-Encoding", "")
         if compress:
             body = gzip.compress(body, mtime=0)
@@ -112,6 +119,8 @@ class _Gzip(http.server.SimpleHTTPRequestHandler):
         if compress:
             self.send_header("Content-Encoding", "gzip")
         self.send_header("Content-Length", str(len(body)))
+        # as GitHub Pages sends it: the player's fetch of a figure the page already shows is served from the cache
+        self.send_header("Cache-Control", "max-age=600")
         head = sum(len(line) for line in self._headers_buffer) + 2
         self.end_headers()
         self.wfile.write(body)
@@ -121,12 +130,16 @@ class _Gzip(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-class _Served:
-    """A built site on a loopback server that compresses like a static host."""
+WEBP_SOURCE = re.compile(rb'<source type="image/webp" srcset="[^"]*">')
 
-    def __init__(self, site: Path):
+
+class _Served:
+    """A built site on a loopback server that compresses like a static host (``gif_only``: its
+    pages as they were before the WebP, every figure its GIF or PNG)."""
+
+    def __init__(self, site: Path, gif_only: bool = False):
         self.log: list = []
-        handler = type("Handler", (_Gzip,), {"log": self.log})
+        handler = type("Handler", (_Gzip,), {"log": self.log, "gif_only": gif_only})
         self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(site)))
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
         self.base = f"http://127.0.0.1:{self.server.server_address[1]}/"
@@ -162,6 +175,98 @@ def page_bytes(site: Path, page: str) -> tuple[int, int, list[tuple[str, int]]] 
     finally:
         served.close()
     return sum(n for _, n in served.log), len(served.log), list(served.log)
+
+
+SCROLL_TO_THE_END = """async () => {
+  for (let y = 0; y <= document.documentElement.scrollHeight; y += innerHeight / 2) {
+    scrollTo(0, y);
+    await new Promise((r) => setTimeout(r, 60));
+  }
+  scrollTo(0, document.documentElement.scrollHeight);
+}"""
+EVERY_SHOWN_IMAGE_LOADED = """() => [...document.images].filter(img => img.getClientRects().length)
+  .every(img => img.complete)"""
+
+
+def scrolled_bytes(site: Path, page: str, gif_only: bool = False) -> tuple[int, int, int] | None:
+    """(bytes on the wire, requests, of which figure bytes) of a page in headless Chromium with
+    an empty cache, served with gzip, scrolled to its end (every lazy figure on the way loaded,
+    as a reader who reads to the end gets them) until the network is idle; ``gif_only``: the page
+    as it was before the WebP."""
+    playwright = _chromium()
+    if playwright is None:
+        return None
+    served = _Served(site, gif_only)
+    try:
+        with playwright() as p:
+            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+            tab = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
+            tab.goto(served.base + page, wait_until="networkidle")
+            tab.evaluate(SCROLL_TO_THE_END)
+            tab.wait_for_function(EVERY_SHOWN_IMAGE_LOADED, timeout=60000)
+            tab.wait_for_load_state("networkidle")
+            tab.wait_for_timeout(500)
+            browser.close()
+    finally:
+        served.close()
+    figures = sum(n for url, n in served.log if "/figures/" in url)
+    return sum(n for _, n in served.log), len(served.log), figures
+
+
+def gif2webp(data: bytes, tmp: Path) -> int | None:
+    """Bytes of what libwebp's gif2webp -min_size (lossless; Debian's webp package) makes of a GIF
+    (None without gif2webp): the yardstick of our WebP."""
+    if shutil.which("gif2webp") is None:
+        return None
+    (tmp / "in.gif").write_bytes(data)
+    subprocess.run(["gif2webp", "-min_size", "-quiet", str(tmp / "in.gif"), "-o", str(tmp / "out.webp")], check=True)
+    return (tmp / "out.webp").stat().st_size
+
+
+def webp_report(site: Path, tmp: Path, pages: bool = True) -> None:
+    """Per language: the bytes of its animations as GIF and as WebP (the ratio, and beside what
+    gif2webp -min_size makes of the same GIFs), its still figures as PNG and as what is served,
+    and a chapter's bytes after scrolling to its end, before (GIF) and after (WebP)."""
+    reference = {}
+    for lang in ("en", "zh"):
+        figures = site / lang / "figures"
+        for variant in catalog.THEME_NAMES:
+            gif = webp = ref = 0
+            for entry in catalog.CATALOG:
+                if entry.fmt != "gif":
+                    continue
+                data = (figures / entry.filename(variant)).read_bytes()
+                gif += len(data)
+                webp += (figures / entry.filename(variant, "webp")).stat().st_size
+                if (entry.name, variant) not in reference:
+                    reference[entry.name, variant] = gif2webp(data, tmp)
+                ref = None if reference[entry.name, variant] is None or ref is None else ref + reference[entry.name, variant]
+            line = (f"animations ({lang}, {variant}, {sum(e.fmt == 'gif' for e in catalog.CATALOG)}): GIF {gif:,}, "
+                    f"WebP {webp:,} = {webp / gif:.3f} of the GIFs (target ≤ 0.45)")
+            line += (f"; gif2webp -min_size {ref:,}, ours {webp / ref:.3f}× of it (target ≤ 1.05)" if ref
+                     else "; gif2webp: not installed (apt-get install webp)")
+            print(line)
+            png = served = 0
+            for entry in catalog.CATALOG:
+                if entry.fmt == "png":
+                    size = (figures / entry.filename(variant)).stat().st_size
+                    alt = figures / entry.filename(variant, "webp")
+                    png += size
+                    served += alt.stat().st_size if alt.exists() else size
+            print(f"still figures ({lang}, {variant}): PNG {png:,}, served (WebP where smaller) {served:,} "
+                  f"= {served / png:.3f}")
+    if not pages:
+        return
+    for lang in ("en", "zh"):
+        for chapter in ("sliding-window", "transposed", "pooling", "receptive-field"):
+            page = f"{lang}/{chapter}/"
+            after, before = scrolled_bytes(site, page), scrolled_bytes(site, page, gif_only=True)
+            if after is None:
+                print("scrolled page: skipped (needs Playwright and /usr/bin/chromium)")
+                return
+            print(f"{page} scrolled to its end (phone, gzip, empty cache): {after[0]:,} bytes in {after[1]} requests "
+                  f"(figures {after[2]:,}); with GIFs: {before[0]:,} in {before[1]} (figures {before[2]:,}); "
+                  f"{after[0] / before[0] - 1:+.0%}, figures {after[2] / before[2] - 1:+.0%} (target: page ≤ −45%)")
 
 
 LAYOUT_SHIFT = """() => new Promise((resolve) => { let total = 0;
@@ -262,7 +367,13 @@ def verify_cost(cache_dir: Path) -> tuple[float, int, int]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--webp", type=Path, metavar="SITE",
+                        help="only the WebP figures: bytes per language and a scrolled chapter's, of the built SITE")
     args = parser.parse_args()
+    if args.webp:
+        with tempfile.TemporaryDirectory() as tmp_name:
+            webp_report(args.webp, Path(tmp_name))
+        return
     cores = os.cpu_count() or 1
     names = [e.name for e in catalog.CATALOG]
     half = names[::2]
@@ -361,6 +472,8 @@ def measure(tmp: Path, cores: int, names: list, half: list, quick: bool, old: Pa
         print(f"  every GIF of the catalog ({len(ratios)}): largest ratio {worst[0]:.3f} ({worst[1]})")
     else:
         print("gifsicle comparison: skipped (apt-get install gifsicle)")
+
+    webp_report(site, tmp, pages=not quick)
 
     for lang in ("en", "zh"):
         raw, packed, parts = index_bytes(site, lang)
