@@ -151,7 +151,8 @@ def read(target: Path) -> Optional[bytes]:
         problem = "does not match its checksum record"
     else:
         return data
-    print(f"figures: cache entry {target} {problem} (corrupt or cut short); rendering it again", file=sys.stderr)
+    where = "".join(c if c.isprintable() else repr(c)[1:-1] for c in str(target))  # one line, whatever the path holds
+    print(f"figures: cache entry {where} {problem} (corrupt or cut short); rendering it again", file=sys.stderr)
     return None
 
 

@@ -63,17 +63,41 @@ def _int(option: str, minimum: int, maximum: int):
     return parse
 
 
-def _pair(option: str, minimum: int):
+TORCH_INT = 2**31 - 1  # the largest kernel, stride, padding, dilation or output padding torch's convolutions take
+
+
+def _quoted(text: str) -> str:
+    """A value as a message quotes it (Python's repr), cut to 40 characters: one short line."""
+    return repr(text if len(text) <= 40 else text[:40] + "…")
+
+
+def _big(v: int) -> str:
+    """A number as a message says it: in full if it is short, else as "it" (the quoted text shows it)."""
+    return str(v) if v.bit_length() <= 130 else "it"
+
+
+TORCH_SIZE = 2**63 - 1  # the largest size of a torch tensor's axis
+
+
+def _checked(text: str, option: str, values, minimum: int, maximum: Optional[int]) -> None:
+    for v in values:
+        if v < minimum:
+            rule = "positive" if minimum == 1 else "0 or more"
+            raise argparse.ArgumentTypeError(f"{_quoted(text)}: {_big(v)} is not allowed, {option} must be {rule}")
+        if maximum is not None and v > maximum:
+            why = "the largest size of a torch tensor" if maximum == TORCH_SIZE else "the largest torch's convolutions take"
+            raise argparse.ArgumentTypeError(f"{_quoted(text)}: {_big(v)} is too large, {option} must be at most "
+                                             f"{maximum} ({why})")
+
+
+def _pair(option: str, minimum: int, maximum: Optional[int] = TORCH_INT):
     def parse(text: str) -> tuple[int, int]:
         m = SIZE.fullmatch(text)
         if not m:
-            raise argparse.ArgumentTypeError(f"{text!r} is not a size: give N or HxW (integers)")
-        h = int(m.group(1))
-        w = int(m.group(2)) if m.group(2) is not None else h
-        for v in (h, w):
-            if v < minimum:
-                rule = "positive" if minimum == 1 else "0 or more"
-                raise argparse.ArgumentTypeError(f"{text!r}: {v} is not allowed, {option} must be {rule}")
+            raise argparse.ArgumentTypeError(f"{_quoted(text)} is not a size: give N or HxW (integers)")
+        h = int(m.group(1)) if len(m.group(1)) < 4000 else int(m.group(1)[:4000])  # a 5,000-digit number is too large anyway
+        w = (int(m.group(2)) if len(m.group(2)) < 4000 else int(m.group(2)[:4000])) if m.group(2) is not None else h
+        _checked(text, option, (h, w), minimum, maximum)
         return h, w
 
     parse.__name__ = option
@@ -92,16 +116,13 @@ PADDING_WORDS = {"same": "same", "valid": "valid", "tf-same": "same-upper", "sam
                  "same-lower": "same-lower", "causal": "causal"}
 
 
-def _sizes(option: str, minimum: int):
+def _sizes(option: str, minimum: int, maximum: Optional[int] = TORCH_INT):
     """One to three integers (N, HxW, DxHxW), as ``shape`` takes them for 1-D, 2-D and 3-D."""
     def parse(text: str) -> tuple[int, ...]:
         if not SIZES.fullmatch(text):
-            raise argparse.ArgumentTypeError(f"{text!r} is not a size: give N, HxW or DxHxW (integers)")
-        values = tuple(int(v) for v in re.split(r"[x×,]", text))
-        for v in values:
-            if v < minimum:
-                rule = "positive" if minimum == 1 else "0 or more"
-                raise argparse.ArgumentTypeError(f"{text!r}: {v} is not allowed, {option} must be {rule}")
+            raise argparse.ArgumentTypeError(f"{_quoted(text)} is not a size: give N, HxW or DxHxW (integers)")
+        values = tuple(int(v.strip()[:4000]) for v in re.split(r"[x×,]", text))
+        _checked(text, option, values, minimum, maximum)
         return values
 
     parse.__name__ = option
@@ -132,7 +153,7 @@ def make_parser() -> Parser:
     shape = sub.add_parser("shape", help="output size and its formula (no torch)")
     shape.add_argument("op", choices=SHAPE_OPS,
                        help="conv, transposed, max or avg pooling (pool is max)")
-    shape.add_argument("--input", required=True, type=_sizes("--input", 1), metavar="[D×]H[×W]",
+    shape.add_argument("--input", required=True, type=_sizes("--input", 1, TORCH_SIZE), metavar="[D×]H[×W]",
                        help="N (a square, or a length with --dims 1, a cube with --dims 3), HxW or DxHxW")
     shape.add_argument("--dims", type=int, choices=(1, 2, 3), default=None,
                        help="1-D, 2-D or 3-D (default: 3 for DxHxW, else 2)")
@@ -544,15 +565,56 @@ def _system_error(err: OSError) -> str:
     """One line for a failure of the system: the path, and what the system said."""
     where = err.filename if err.filename is not None else "a file"
     reason = err.strerror or err.__class__.__name__
-    return f"{_q(where)}: {reason}" + (f" (→ {_q(err.filename2)})" if err.filename2 else "")
+    return f"{where if where == 'standard output' else _q(where)}: {reason}" + (f" (→ {_q(err.filename2)})" if err.filename2 else "")
+
+
+class _Stdout:
+    """Standard output, naming itself in the error of a failed write (a full disk, /dev/full)."""
+
+    def __init__(self, stream):
+        self.stream = stream
+
+    def write(self, text):
+        try:
+            return self.stream.write(text)
+        except OSError as err:
+            err.filename = err.filename or "standard output"
+            raise
+
+    def flush(self):
+        try:
+            self.stream.flush()
+        except OSError as err:
+            err.filename = err.filename or "standard output"
+            raise
+
+    def __getattr__(self, name):
+        return getattr(self.stream, name)
+
+
+def _quiet_after_closed_pipe() -> None:
+    """The reader of our output went away (``list | head -1``): no error, as other tools behave. What
+    is still buffered goes nowhere, so that Python's own flush at exit does not complain either."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.__stdout__.fileno())
+    except (OSError, AttributeError, ValueError):
+        pass
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = make_parser()
+    real = sys.stdout
+    sys.stdout = _Stdout(real)
     try:
         args = parser.parse_args(argv)
         commands = {"shape": _shape, "render": _render, "build": _build, "list": _list, "receptive": _receptive}
-        return commands[args.command](args)
+        status = commands[args.command](args)
+        sys.stdout.flush()
+        return status
+    except BrokenPipeError:
+        _quiet_after_closed_pipe()
+        return 0
     except (UsageError, ValueError) as err:
         print(_one_line(f"{PROG}: error: {err}"), file=sys.stderr)
         return 2
@@ -568,6 +630,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted; nothing half-written was left", file=sys.stderr)
         return 130
+    finally:
+        sys.stdout = real
 
 
 if __name__ == "__main__":

@@ -637,6 +637,63 @@ def test_integers_are_checked_when_parsed(tmp_path, args, named):
     assert not (tmp_path / "a.png").exists()
 
 
+@pytest.mark.parametrize("command", ["render max --input 5 --kernel 2", "render avg --input 5 --kernel 2",
+                                     "render conv --input 5 --kernel 3", "render transposed --input 3 --kernel 3",
+                                     "shape conv --input 5 --kernel 3"])
+@pytest.mark.parametrize("option, value", [("--stride", str(2**63)), ("--stride", str(2**31)), ("--stride", "9" * 5000),
+                                           ("--padding", str(2**64)), ("--dilation", str(2**31)),
+                                           ("--kernel", str(2**63))])
+def test_every_integer_option_is_checked_against_what_torch_takes(tmp_path, command, option, value):
+    """Each integer option of every command that runs torch or prints its lines is at most what
+    torch's convolutions take (2**31 − 1), checked when parsed: one short line naming it, exit 2,
+    no traceback, no file; a 5,000-digit value is quoted to 40 characters."""
+    args = command.split()
+    args = [a for i, a in enumerate(args) if not (a == option or (i and args[i - 1] == option))] + [option, value]
+    if args[0] == "render":
+        args += ["-o", str(tmp_path / "a.png")]
+    r = run_cli(*args, env={"FIGURES_CACHE": str(tmp_path / "c")})
+    one_line(r, 2, f"argument {option}", "at most 2147483647")
+    assert len(r.stderr) < 300 and "Traceback" not in r.stderr
+    assert not (tmp_path / "a.png").exists()
+
+
+def test_a_size_of_5000_digits_is_one_short_line():
+    r = run_cli("shape", "conv", "--input", "9" * 5000, "--kernel", "3")
+    one_line(r, 2, "argument --input", "too large")
+    assert len(r.stderr) < 300
+    r = run_cli("render", "conv", "--input", "x" * 5000, "--kernel", "3", "-o", "never.png")
+    one_line(r, 2, "argument --input", "is not a size")
+    assert len(r.stderr) < 200
+
+
+def test_a_closed_pipe_is_no_error_and_a_full_output_names_itself():
+    for command in (["list"], ["shape", "conv", "--input", "5", "--kernel", "3", "--json"], ["receptive", "resnet18"]):
+        process = subprocess.Popen([sys.executable, "-m", "figures", *command], cwd=ROOT, stdout=subprocess.PIPE,
+                                   stderr=subprocess.PIPE, env={**os.environ, **QUIET})
+        process.stdout.read(1)
+        process.stdout.close()  # the reader goes away, as `| head -c 1` does
+        err = process.stderr.read().decode()
+        assert process.wait(timeout=120) == 0 and err == "", (command, err)
+    with open("/dev/full", "w") as full:
+        r = subprocess.run([sys.executable, "-m", "figures", "list"], cwd=ROOT, stdout=full, stderr=subprocess.PIPE,
+                           text=True, env={**os.environ, **QUIET})
+    one_line(r, 1, "standard output", "No space left on device")
+
+
+def test_a_newline_in_figures_cache_stays_inside_the_warning(tmp_path):
+    """A corrupt entry is reported in one line even when FIGURES_CACHE holds a newline."""
+    folder = tmp_path / "cache\nsecond line"
+    env = {"FIGURES_CACHE": str(folder)}
+    out = tmp_path / "a.png"
+    assert run_cli(*SMALL, "--frame", "1", "-o", str(out), env=env).returncode == 0
+    entry = next(p for p in folder.iterdir() if p.suffix in (".gif", ".png"))
+    entry.write_bytes(entry.read_bytes()[:20])  # cut short
+    r = run_cli(*SMALL, "--frame", "1", "-o", str(out), env=env)
+    assert r.returncode == 0
+    warning = [line for line in r.stderr.splitlines() if "cache entry" in line]
+    assert len(warning) == 1 and "\\n" in warning[0] and r.stderr.count("\n") == 1, r.stderr
+
+
 def test_the_largest_seed_renders(tmp_path):
     r = run_cli(*SMALL, "--values", "random", "--seed", str(2**64 - 1), "-o", str(tmp_path / "a.png"),
                 env={"FIGURES_CACHE": str(tmp_path / "c")})

@@ -44,21 +44,23 @@ function parse(name, text) {
     return { value: null }; // the default
   }
   const m = SIZE.exec(text);
-  if (!m || BLANK.test(text)) return { error: T.notSize(opt, text), cli: `argument ${opt}: ${pyRepr(text)} is not a size: give N, HxW or DxHxW (integers)` };
-  const v = [m[1], m[2], m[3]].filter((x) => x !== undefined).map(Number);
-  const bad = v.find((x) => x < FIELDS[name]);
-  if (bad !== undefined) {
-    return { error: T.tooSmall(opt, bad, FIELDS[name]),
-      cli: `argument ${opt}: ${pyRepr(text)}: ${bad} is not allowed, ${opt} must be ${FIELDS[name] === 1 ? "positive" : "0 or more"}` };
+  if (!m || BLANK.test(text)) return { error: T.notSize(opt, text), cli: `argument ${opt}: ${pyRepr(clip(text))} is not a size: give N, HxW or DxHxW (integers)` };
+  const exact = [m[1], m[2], m[3]].filter((x) => x !== undefined).map(BigInt); // however many digits
+  const v = exact.map(Number);
+  const bad = exact.find((x) => x < BigInt(FIELDS[name]));
+  if (bad !== undefined) { // the CLI says a number of up to 130 bits in full, a longer one as "it"
+    const said = (bad < 0n ? -bad : bad) < 2n ** 130n ? String(bad) : "it";
+    return { error: T.tooSmall(opt, said, FIELDS[name]),
+      cli: `argument ${opt}: ${pyRepr(clip(text))}: ${said} is not allowed, ${opt} must be ${FIELDS[name] === 1 ? "positive" : "0 or more"}` };
   }
-  // exact arithmetic in the browser's numbers (the CLI takes any size)
-  if (v.some((x) => x > MAX_VALUE)) return { error: T.tooLong(opt, MAX_VALUE), cli: `${opt} ${text}: this page computes sizes up to ${MAX_VALUE}` };
+  // exact arithmetic in the browser's numbers (the CLI takes sizes up to what torch takes)
+  if (v.some((x) => x > MAX_VALUE)) return { error: T.tooLong(opt, MAX_VALUE), cli: `${opt} ${clip(text)}: this page computes sizes up to ${MAX_VALUE}` };
   return { value: v };
 }
 const MAX_VALUE = 9999999;
 
 // a value quoted in a message: at most 40 characters of it, then "…" (a 100 KB address stays one short line)
-const clip = (text) => (text.length > 40 ? `${text.slice(0, 40)}…` : text);
+const clip = (text) => { const chars = [...text]; return chars.length > 40 ? `${chars.slice(0, 40).join("")}…` : text; };
 
 // how Python's repr() writes a string (the CLI quotes a bad value with it)
 function pyRepr(text) {
