@@ -30,13 +30,14 @@ def published():
 
 
 def test_every_animation_has_a_webp_of_the_same_frames(published):
-    """Both themes of every animation: the WebP's frames equal the GIF's frames pixel for pixel
-    (every pixel opaque), one WebP frame per GIF image (the player's step data indexes both),
-    the same durations, and the same endless loop."""
+    """Every animation (light; every fourth also dark, to keep the test run short: the WebP is made
+    the same way from either GIF): the WebP's frames equal the GIF's frames pixel for pixel (every
+    pixel opaque), one WebP frame per GIF image (the player's step data indexes both), the same
+    durations, and the same endless loop."""
     animations = [e for e in catalog.CATALOG if e.fmt == "gif"]
     assert len(animations) >= 30
-    for entry in animations:
-        for theme in catalog.THEME_NAMES:
+    for n, entry in enumerate(animations):
+        for theme in catalog.THEME_NAMES if n % 4 == 0 else ("light",):
             gif, webp = published[entry.filename(theme)], published[entry.filename(theme, "webp")]
             assert webp[:4] == b"RIFF" and webp[8:12] == b"WEBP", entry.filename(theme, "webp")
             (want, want_ms, want_loop), (got, got_ms, got_loop) = _shown(gif), _shown(webp)
