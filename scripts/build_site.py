@@ -155,6 +155,9 @@ def build(site_dir: Path, offline: bool = False) -> dict:
                 (new / item.name).write_text(text, encoding="utf-8")
             else:
                 shutil.copy2(item, new / item.name)
+        start = time.perf_counter()
+        protect(new, offline)
+        times["policy"] = time.perf_counter() - start
         check_site_dir(site_dir)  # and once more: nothing of the reader's is ever replaced
         swap_in(new, site_dir)
     finally:
@@ -162,6 +165,16 @@ def build(site_dir: Path, offline: bool = False) -> dict:
         if new.exists():
             shutil.rmtree(new, ignore_errors=True)
     return times
+
+
+def protect(site: Path, offline: bool) -> None:
+    """Every page gets its Content-Security-Policy (scripts/csp.py), computed from the page as written."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import csp
+
+    for page in sorted(site.rglob("*.html")):
+        html = page.read_text(encoding="utf-8")
+        page.write_text(csp.add_policy(html, offline), encoding="utf-8")
 
 
 def site_base(offline: bool = False) -> str:

@@ -27,12 +27,18 @@ def browser():
         b.close()
 
 
+CSP_WATCH = ("document.addEventListener('securitypolicyviolation', e => console.error("
+             "`Content-Security-Policy: ${e.violatedDirective} blocked ${e.blockedURI || e.sample}`))")
+
+
 class Visit:
     """A page with everything it requested, and every console error and failed request. With
     ``url`` None it is a new context and page, not yet navigated: ``goto`` later."""
 
     def __init__(self, browser, url, **context):
         self.context = browser.new_context(**context)
+        # anything the page's Content-Security-Policy blocks is an error of the page (scripts/csp.py)
+        self.context.add_init_script(CSP_WATCH)
         self.page = self.context.new_page()
         self.requests, self.errors, self.warnings = [], [], []
         self.page.on("request", lambda r: self.requests.append(r.url))

@@ -34,7 +34,7 @@ def search(page, query):
     programmatic fill fires no keyup, so wait for the worker, fill, then press End."""
     page.click("label.md-search__icon, .md-search__input")
     page.wait_for_function(
-        f"{list(READY)}.includes(document.querySelector('.md-search-result__meta').textContent.trim())",
+        f"() => {list(READY)}.includes(document.querySelector('.md-search-result__meta').textContent.trim())",
         timeout=60000,
     )
     page.fill(".md-search__input", query)
@@ -67,7 +67,7 @@ def page_urls(site, base):
 def load_all_images(page):
     """Load every image (also the lazy and the hidden dark ones); return the broken ones."""
     page.evaluate("document.querySelectorAll('img').forEach(img => { img.loading = 'eager'; })")
-    page.wait_for_function("[...document.images].every(img => img.complete)", timeout=20000)
+    page.wait_for_function("() => [...document.images].every(img => img.complete)", timeout=20000)
     return page.evaluate("[...document.images].filter(img => img.naturalWidth === 0).map(img => img.src)")
 
 
@@ -332,7 +332,7 @@ CHINESE_TERMS = {
 def open_search(page):
     page.click("label.md-search__icon, .md-search__input")
     page.wait_for_function(
-        f"{list(READY)}.includes(document.querySelector('.md-search-result__meta').textContent.trim())",
+        f"() => {list(READY)}.includes(document.querySelector('.md-search-result__meta').textContent.trim())",
         timeout=60000,
     )
 
@@ -458,7 +458,7 @@ def test_search_finds_a_readers_word_first_in_the_chapter_that_teaches_it(browse
         if phone:  # the phone's search button opens the search, then the field
             page.click("label.md-header__button[for=__search]")
             page.wait_for_function(
-                f"{list(READY)}.includes(document.querySelector('.md-search-result__meta').textContent.trim())",
+                f"() => {list(READY)}.includes(document.querySelector('.md-search-result__meta').textContent.trim())",
                 timeout=60000)
         else:
             open_search(page)
@@ -861,8 +861,9 @@ def test_printing_shows_every_animation_as_its_steps_or_last_step(browser, serve
     text = printed_text(page)
     addresses = {unescape(a) for a in re.findall(r'data-print-href="([^"]+)"', html.read_text(encoding="utf-8"))}
     assert any("/references/#dumoulin-2016" in a for a in addresses)
-    for address in addresses:
-        assert ("/glossary/#" in address) != (address in text), address
+    for address in addresses:  # (an address that breaks across two pages may come out in two pieces)
+        shown = address in text or any(address[:k] in text and address[k:] in text for k in range(8, len(address) - 3))
+        assert ("/glossary/#" in address) != shown, address
     assert "Tableofcontents" not in text and "Skiptocontent" not in text
     visit.close()
 

