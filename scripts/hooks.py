@@ -322,10 +322,16 @@ STORAGE_SHIM = ('for(const s of["localStorage","sessionStorage"])try{window[s].l
                 'Object.defineProperty(window,s,{configurable:!0,value:{getItem:k=>m.has(k)?m.get(k):null,'
                 'setItem:(k,v)=>{m.set(k,String(v))},removeItem:k=>{m.delete(k)},clear:()=>m.clear(),'
                 'key:i=>[...m.keys()][i]??null,get length(){return m.size}}})}')
+# The words of ?h= (highlight) and ?q= (search) reach Material's highlighter, which makes one
+# regular expression of them: a 60 KB word is an uncaught "Invalid regular expression". Each is cut
+# to 200 characters in the address before Material reads it.
+BOUND_QUERY = ('try{const u=new URL(location.href);let cut=!1;for(const k of["h","q"]){const v=u.searchParams.get(k);'
+               'if(v&&v.length>200){u.searchParams.set(k,v.slice(0,200));cut=!0}}'
+               'cut&&history.replaceState(history.state,"",u)}catch(e){}')
 EARLY = ('<script>document.documentElement.classList.replace("no-js","js");'
          '"ImageDecoder"in window&&document.documentElement.classList.add("figure-player");'
          'window.self!==window.top&&document.documentElement.classList.add("in-frame");'
-         + STORAGE_SHIM + '</script>')
+         + STORAGE_SHIM + BOUND_QUERY + '</script>')
 # The search index (the largest file of a first load: 68 KB compressed in English, 80 KB in
 # Chinese) is requested when the reader first goes to search (the search field focused, by
 # pointer, touch or keyboard shortcut; the search button of a phone; an address with ?q=, or

@@ -118,3 +118,16 @@ def test_the_policy_blocks_a_request_to_another_host(browser, served):  # noqa: 
     assert hits == []
     visit.close()
     other.shutdown()
+
+
+def test_a_huge_highlight_word_is_cut_before_material_reads_it(browser, served):  # noqa: F811
+    """?h= with a 60 KB word made Material's highlighter throw ("Invalid regular expression"): the
+    page cuts ?h= and ?q= to 200 characters first; a normal ?h= still highlights its word."""
+    visit = Visit(browser, f"{served}en/sliding-window/?h={'a' * 60000}")
+    visit.page.wait_for_timeout(500)
+    assert visit.errors == [] and len(visit.page.url) < 400
+    visit.close()
+    visit = Visit(browser, f"{served}en/sliding-window/?h=stride")
+    visit.page.wait_for_selector("mark", timeout=20000)
+    assert visit.errors == []
+    visit.close()
