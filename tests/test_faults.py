@@ -331,7 +331,7 @@ def test_a_corrupt_entry_is_reported_rendered_again_and_replaced(good_cache, tmp
                                                                             f"{name}.dark.gif": good["dark"]}
     assert set(published) - {f"{name}.print.png", f"{name}.dark.print.png"} == {
         f"{name}.gif", f"{name}.dark.gif", f"{name}.steps.json", f"{name}.dark.steps.json", f"{name}.last.png",
-        f"{name}.dark.last.png"}
+        f"{name}.dark.last.png", f"{name}.webp", f"{name}.dark.webp"}
     assert capsys.readouterr().err == ""
     assert light.read_bytes() == good["light"] and dark.read_bytes() == good["dark"]
 
@@ -748,7 +748,7 @@ def test_build_theme_renders_only_that_theme(tmp_path):
     r = run_cli("build", "--only", "legend", "--theme", "dark", "--out", str(tmp_path / "o"),
                 env={"FIGURES_CACHE": str(tmp_path / "c")})
     assert r.returncode == 0, r.stderr
-    assert [p.name for p in (tmp_path / "o").iterdir()] == ["legend.dark.png"]
+    assert sorted(p.name for p in (tmp_path / "o").iterdir()) == ["legend.dark.png", "legend.dark.webp"]
 
 
 # --------------------------------------------------------------------------- 9. an empty output
@@ -789,3 +789,127 @@ def test_the_frame_by_frame_encoder_shows_the_drawn_frames():
     assert len(steps) == len(quantised)
     assert all(np.array_equal(a, b) for a, b in zip(steps, quantised))
     assert sum(ms for _, ms in shown) == sum(f.duration_ms for f in sc.frames)
+
+
+# --------------------------------------------------------------------------- a hostile pass over every option
+# (issue 32, item 6: "find the rest of this class yourself"). In-process: each case is milliseconds.
+
+LONG = "a" * 100_000
+NINES = "9" * 100_000
+
+
+def refused_in_one_line(capsys, argv, code, *named):
+    """``main(argv)`` returns ``code`` with one short line on stderr naming each of ``named``."""
+    assert cli.main(argv) == code
+    out, err = capsys.readouterr()
+    err = "".join(line for line in err.splitlines(True) if not line.startswith("the reader's"))  # what their code prints
+    lines = err.splitlines()
+    assert len(lines) == 1 and err.startswith("python -m figures: error: ") and "Traceback" not in err, err[:500]
+    assert len(lines[0]) < 400, lines[0][:500]
+    for text in named:
+        assert text in lines[0], (text, lines[0])
+    return lines[0]
+
+
+SHAPE = ["shape", "conv", "--input", "5", "--kernel", "3"]
+RENDER_TO = ["render", "conv", "--input", "4", "--kernel", "3"]
+
+
+@pytest.mark.parametrize("argv, named", [
+    ([LONG], ["argument command: invalid choice: 'aaaa", "…'"]),  # argparse quoted all 100,000 characters
+    (["shape", LONG, "--input", "5", "--kernel", "3"], ["argument op: invalid choice", "…'"]),
+    ([*SHAPE, "--dims", LONG], ["argument --dims: invalid int value: 'aaaa", "…'"]),
+    ([*SHAPE, "--dims", NINES], ["argument --dims: invalid choice: " + "9" * 40 + "… (choose from 1, 2, 3)"]),
+    ([*SHAPE, "--dims", "-" + NINES], ["argument --dims: invalid choice: -" + "9" * 39 + "…"]),
+    ([*SHAPE, "--" + LONG], ["unrecognized arguments: '--aaaa", "…'"]),
+    ([*SHAPE, LONG, "extra"], ["unrecognized arguments: 'aaaa", "…' extra"]),
+    (["render", "conv", "--input", "4", "--kernel", "3", "--theme", LONG, "-o", "x.png"], ["argument --theme: invalid choice"]),
+    (["build", "--format", LONG], ["argument --format: invalid choice"]),
+    (["build", "--jobs", NINES], ["argument --jobs: --jobs '9999", "…': give an integer from 1 to"]),  # int() gave up at 4,300 digits
+    (["build", "--jobs", "-" + NINES], ["--jobs '-999", "give an integer from 1 to"]),
+    ([*RENDER_TO, "--seed", NINES, "-o", "x.png"], ["--seed '9999", "give an integer from 0 to"]),
+    ([*RENDER_TO, "--frame", NINES, "-o", "x.png"], ["--frame '9999", "give an integer from 0 to 1000000"]),
+    (["receptive", "alexnet", "--timeout", NINES], ["argument --timeout: '9999", "give 1 to 3600 seconds"]),
+    (["receptive", "alexnet", "--timeout", LONG], ["argument --timeout: 'aaaa", "…': give a whole number of seconds"]),
+    (["receptive", "alexnet", "--timeout", "٣"], ["argument --timeout: '٣'"]),  # int() took Arabic-Indic digits
+    (["receptive", "alexnet", "--timeout", "５"], ["argument --timeout: '５'"]),
+    (["receptive", LONG], ["model 'aaaa", "…': give one of alexnet"]),
+    (["receptive", LONG + ":f"], ["model 'aaaa", "cannot import 'aaaa"]),
+    (["receptive", "os:" + LONG], ["model 'os:aaaa", "os has no function 'aaaa"]),
+])
+def test_a_long_or_odd_value_is_one_short_line_naming_its_option(capsys, argv, named):
+    refused_in_one_line(capsys, argv, 2, *named)
+
+
+@pytest.mark.parametrize("option, argv", [
+    ("-o", RENDER_TO + ["-o"]), ("--steps", RENDER_TO + ["--steps"]), ("--out", ["build", "--only", "dilation", "--out"])])
+@pytest.mark.parametrize("value, why", [("", "give a path"), (" ", "give a path"),
+                                        ("a\0b.png", "a path cannot hold a NUL character")])
+def test_an_empty_path_or_one_with_a_nul_is_refused_naming_its_option(capsys, option, argv, value, why):
+    """Path("") is the current folder (-o '' said "-o .: the file name must end in …", --out '' built
+    into the current folder); a NUL said "embedded null byte", naming nothing."""
+    line = refused_in_one_line(capsys, [*argv, value], 2, why)
+    assert f"argument {option}" in line or f"argument -o/--output" in line
+
+
+def test_o_under_a_file_says_it_is_a_file(tmp_path, capsys):
+    (tmp_path / "a.png").write_bytes(b"keep")
+    refused_in_one_line(capsys, [*RENDER_TO, "-o", str(tmp_path / "a.png" / "b.png")], 2, "is a file, not a folder")
+    assert (tmp_path / "a.png").read_bytes() == b"keep"
+
+
+def test_a_system_error_on_a_100_kb_path_is_one_short_line(tmp_path, capsys):
+    """The system's refusal names the path, cut in the middle (it printed all 100 KB of it)."""
+    line = refused_in_one_line(capsys, [*RENDER_TO, "--values", "ones", "-o", str(tmp_path / (LONG + ".png"))], 1,
+                               "File name too long", str(tmp_path)[:40])
+    assert "…" in line and line.endswith("aaaa.png: File name too long")
+
+
+READERS = '''
+from torch import nn
+print("the reader's module prints")
+
+def chatty():
+    print("the reader's builder prints")
+    return nn.Conv2d(3, 4, 3)
+
+def generator_exit():
+    raise GeneratorExit
+
+def long_error():
+    raise RuntimeError("x" * 100_000)
+'''
+
+
+@pytest.fixture
+def readers_module(tmp_path, monkeypatch):
+    (tmp_path / "hostile_readers_net.py").write_text(READERS)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    yield "hostile_readers_net"
+    sys.modules.pop("hostile_readers_net", None)
+
+
+def test_what_the_readers_code_prints_stays_out_of_the_json(readers_module, capsys):
+    """The reader's module and builder printed into standard output: --json was not JSON."""
+    import json
+
+    assert cli.main(["receptive", f"{readers_module}:chatty", "--input", "9", "--json"]) == 0
+    out, err = capsys.readouterr()
+    assert json.loads(out)["stages"][0]["label"] == "conv2d"
+    assert "the reader's module prints" in err and "the reader's builder prints" in err
+
+
+@pytest.mark.parametrize("function, named", [
+    ("generator_exit", "your code raised GeneratorExit"),  # a BaseException: it was a traceback
+    ("long_error", "long_error() raised RuntimeError: xxxx"),  # its 100,000 characters were the line
+])
+def test_the_readers_odd_failures_are_one_line(readers_module, capsys, function, named):
+    refused_in_one_line(capsys, ["receptive", f"{readers_module}:{function}"], 2, named)
+
+
+def test_a_zoo_model_that_times_out_is_not_called_your_code():
+    with pytest.raises(cli.UsageError) as refused:
+        with cli._time_limit(1, "model 'alexnet'"):
+            time.sleep(1.5)
+    assert str(refused.value) == "model 'alexnet': loading and tracing it did not finish within 1 s (--timeout 1)"
