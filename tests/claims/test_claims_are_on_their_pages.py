@@ -18,9 +18,7 @@ import pytest
 
 HERE = Path(__file__).resolve().parent
 DOCS = HERE.parent.parent / "docs"
-sys.path.insert(0, str(HERE))
-
-from claim import Claim  # noqa: E402
+from .claim import Claim  # noqa: E402
 
 HEADING = re.compile(r"^(#{1,6})\s.*\{#([\w-]+)[^}]*\}\s*$")
 
@@ -30,7 +28,7 @@ def all_claims() -> list[Claim]:
     for path in sorted(HERE.glob("test_claims_*.py")):
         if path.name == Path(__file__).name:
             continue
-        module = importlib.import_module(path.stem)
+        module = importlib.import_module(f".{path.stem}", __package__)
         for name in sorted(vars(module)):
             item = getattr(module, name)
             if callable(item) and hasattr(item, "__claim__"):

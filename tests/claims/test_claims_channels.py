@@ -17,7 +17,7 @@ import torch.nn.functional as F  # noqa: E402
 from torch import nn  # noqa: E402
 from torch.utils.flop_counter import FlopCounterMode  # noqa: E402
 
-from claim import claim  # noqa: E402
+from .claim import claim  # noqa: E402
 
 PAGE = "channels"
 D = torch.double

@@ -12,7 +12,7 @@ import torch.nn.functional as F
 from torch import nn
 from torch.utils.flop_counter import FlopCounterMode
 
-from claim import claim
+from .claim import claim
 
 x64 = dict(dtype=torch.float64)
 

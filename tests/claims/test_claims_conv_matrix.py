@@ -7,7 +7,7 @@ import itertools
 import torch
 import torch.nn.functional as F
 
-from claim import claim
+from .claim import claim
 
 PAGE = "conv-matrix"
 torch.manual_seed(0)

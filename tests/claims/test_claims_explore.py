@@ -10,7 +10,7 @@ import itertools
 import torch
 import torch.nn.functional as F
 
-from claim import claim
+from .claim import claim
 from figures import arith
 
 

@@ -24,7 +24,7 @@ import torch.nn.functional as F  # noqa: E402
 from jax import lax  # noqa: E402
 from torch import nn  # noqa: E402
 
-from claim import claim  # noqa: E402
+from .claim import claim  # noqa: E402
 from figures import arith  # noqa: E402
 
 PAGE = "frameworks"

@@ -9,7 +9,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from claim import claim
+from .claim import claim
 from figures.experiments import record_conv, record_transposed
 
 PAGE = "index"

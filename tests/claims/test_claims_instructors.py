@@ -7,7 +7,7 @@ import itertools
 import torch
 import torch.nn.functional as F
 
-from claim import claim
+from .claim import claim
 from figures import catalog
 from figures.config import MAX_GRID, Config
 from figures.experiments import make_values, record_conv, record_transposed

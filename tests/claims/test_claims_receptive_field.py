@@ -9,7 +9,7 @@ from fractions import Fraction
 import torch
 from torch import nn
 
-from claim import claim
+from .claim import claim
 
 from figures import networks, zoo
 

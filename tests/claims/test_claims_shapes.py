@@ -11,7 +11,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from claim import claim
+from .claim import claim
 
 PAGE = "shapes"
 torch.manual_seed(0)

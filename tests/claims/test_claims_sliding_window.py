@@ -9,7 +9,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from claim import claim
+from .claim import claim
 from figures import arith
 
 PAGE = "sliding-window"
