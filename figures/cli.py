@@ -42,7 +42,26 @@ class UsageError(Exception):
 
 class Parser(argparse.ArgumentParser):
     def error(self, message: str):  # one line, no usage block
+        if message.startswith("unrecognized arguments: "):  # each argument quoted short (a 100 KB one too)
+            words = message[len("unrecognized arguments: "):].split(" ")
+            message = "unrecognized arguments: " + " ".join(w if len(w) <= 40 else _quoted(w) for w in words)
         raise UsageError(message)
+
+    # argparse quotes the value it refuses in full (repr): a 100 KB value made a 100 KB line
+    def _get_value(self, action, arg_string):
+        try:
+            return super()._get_value(action, arg_string)
+        except argparse.ArgumentError as err:
+            if len(arg_string) > 40:
+                err.message = err.message.replace(repr(arg_string), _quoted(arg_string))
+            raise
+
+    def _check_value(self, action, value):
+        if action.choices is not None and value not in action.choices:
+            shown = repr(value) if len(repr(value)) <= 42 else (
+                _quoted(value) if isinstance(value, str) else str(value)[:40] + "…")
+            choices = ", ".join(map(repr, action.choices))
+            raise argparse.ArgumentError(action, f"invalid choice: {shown} (choose from {choices})")
 
 
 # sizes and counts are ASCII digits only (Python's int() would also take "５" or "٣")
@@ -54,9 +73,10 @@ def _int(option: str, minimum: int, maximum: int):
     def parse(text: str) -> int:
         if not re.fullmatch(r"\s*-?[0-9]+\s*", text, re.ASCII):
             raise argparse.ArgumentTypeError(f"{option} {text!r}: not an integer (digits 0-9 only)")
-        value = int(text)
+        value = int(text.strip()[:4000])  # int() takes at most 4,300 digits; 4,000 are too many anyway
         if not minimum <= value <= maximum:
-            raise argparse.ArgumentTypeError(f"{option} {value}: give an integer from {minimum} to {maximum}")
+            shown = value if value.bit_length() <= 130 else _quoted(text)
+            raise argparse.ArgumentTypeError(f"{option} {shown}: give an integer from {minimum} to {maximum}")
         return value
 
     parse.__name__ = option
@@ -129,6 +149,35 @@ def _sizes(option: str, minimum: int, maximum: Optional[int] = TORCH_INT):
     return parse
 
 
+class _Huge(int):
+    """A number too long for int() (over 4,300 digits): refused as any other number but 1, 2 or 3."""
+
+
+def _dims(text: str) -> int:
+    """--dims as int() reads it (+3 is 3), and a number of 100,000 digits an invalid choice, as the
+    explorer says (int() refuses it as "invalid int value" and quotes all of it)."""
+    if len(text) > 4000 and re.fullmatch(r"\s*[-+]?[0-9]+\s*", text, re.ASCII):
+        return _Huge(int(text.strip()[:4000]))
+    return int(text)
+
+
+_dims.__name__ = "int"
+
+
+def _path(option: str):
+    """argparse type: a path, refused in one line naming the option if it is empty (Path("") is
+    the current folder) or holds a NUL character (no file name can)."""
+    def parse(text: str) -> Path:
+        if not text.strip():
+            raise argparse.ArgumentTypeError(f"{_quoted(text)}: give a path")
+        if "\0" in text:
+            raise argparse.ArgumentTypeError(f"{_quoted(text)}: a path cannot hold a NUL character")
+        return Path(text)
+
+    parse.__name__ = option
+    return parse
+
+
 def _shape_padding(text: str):
     if text in PADDING_WORDS:
         return text
@@ -155,7 +204,7 @@ def make_parser() -> Parser:
                        help="conv, transposed, max or avg pooling (pool is max)")
     shape.add_argument("--input", required=True, type=_sizes("--input", 1, TORCH_SIZE), metavar="[D×]H[×W]",
                        help="N (a square, or a length with --dims 1, a cube with --dims 3), HxW or DxHxW")
-    shape.add_argument("--dims", type=int, choices=(1, 2, 3), default=None,
+    shape.add_argument("--dims", type=_dims, choices=(1, 2, 3), default=None,
                        help="1-D, 2-D or 3-D (default: 3 for DxHxW, else 2)")
     shape.add_argument("--kernel", required=True, type=_sizes("--kernel", 1), metavar="K")
     shape.add_argument("--stride", type=_sizes("--stride", 1), default=None, metavar="S",
@@ -180,16 +229,16 @@ def make_parser() -> Parser:
     render.add_argument("--strip", action="store_true", help="a PNG of every frame side by side")
     render.add_argument("--frame", type=_int("--frame", 0, 10**6), default=None, metavar="N",
                         help="step N (0 is the first) instead of the final frame (.png, .svg, .pdf)")
-    render.add_argument("-o", "--output", type=Path, metavar="PATH",
+    render.add_argument("-o", "--output", type=_path("-o"), metavar="PATH",
                         help=".gif, .webp (lossless, the GIF's frames), .png (last step), .pdf (a page per step), "
                              ".svg (last step), .mp4, .webm")
-    render.add_argument("--steps", type=Path, metavar="DIR",
+    render.add_argument("--steps", type=_path("--steps"), metavar="DIR",
                         help="every step as its own file: DIR/NAME-01.png … (NAME is the folder's name)")
     render.add_argument("--format", choices=STEP_FORMATS, default=None,
                         help="with --steps: the files' format (default png)")
 
     build = sub.add_parser("build", help="render the whole catalog")
-    build.add_argument("--out", type=Path, default=Path("build/figures"), metavar="DIR")
+    build.add_argument("--out", type=_path("--out"), default=Path("build/figures"), metavar="DIR")
     build.add_argument("--jobs", type=_int("--jobs", 1, MAX_JOBS), default=os.cpu_count() or 1, metavar="N",
                        help=f"processes (1 to {MAX_JOBS}; never more than there are figures to render)")
     build.add_argument("--only", nargs="+", default=None, metavar="NAME")
@@ -222,11 +271,14 @@ def _number(option: str, low: int, high: int):
     """argparse type: an integer from low to high, or one line naming the option and the value."""
     def parse(text: str) -> int:
         try:
-            value = int(text)
+            if not re.fullmatch(r"\s*[-+]?[0-9]+\s*", text, re.ASCII):  # int() would also take "５" or "٣"
+                raise ValueError
+            value = int(text.strip()[:4000])  # int() takes at most 4,300 digits
         except ValueError:
-            raise argparse.ArgumentTypeError(f"{_q(text[:40])}: give a whole number of seconds") from None
+            raise argparse.ArgumentTypeError(f"{_quoted(text)}: give a whole number of seconds") from None
         if not low <= value <= high:
-            raise argparse.ArgumentTypeError(f"{value}: give {low} to {high} seconds")
+            shown = value if value.bit_length() <= 130 else _quoted(text)
+            raise argparse.ArgumentTypeError(f"{shown}: give {low} to {high} seconds")
         return value
     parse.__name__ = option
     return parse
@@ -411,7 +463,8 @@ def _render(args) -> int:
     if out.is_dir():
         raise UsageError(f"-o {_q(out)}: is a folder; give a file name ending in .{fmt}")
     if not out.parent.is_dir():
-        raise UsageError(f"-o {_q(out)}: the folder {_q(out.parent)} does not exist")
+        why = "is a file, not a folder" if out.parent.exists() else "does not exist"
+        raise UsageError(f"-o {_q(out)}: the folder {_q(out.parent)} {why}")
     config = _config(args)
     from . import cache, export  # imports torch only when it renders
 
@@ -495,9 +548,16 @@ def _time_limit(seconds: int, what: str):
     try:
         yield
     except TimedOut:
-        raise UsageError(f"{what}: your code did not finish within {seconds} s (--timeout {seconds})") from None
+        whose = "your code" if ":" in what else "loading and tracing it"  # a zoo model runs none of the reader's code
+        raise UsageError(f"{what}: {whose} did not finish within {seconds} s (--timeout {seconds})") from None
     except SystemExit as exit_:  # sys.exit() or exit() inside the reader's module, builder or forward
         raise UsageError(f"{what}: your code called sys.exit({exit_.code!r}); nothing was measured") from None
+    except (KeyboardInterrupt, MemoryError):
+        raise
+    except BaseException as err:  # GeneratorExit and the like: not an Exception, so nothing in networks caught it
+        if isinstance(err, Exception):
+            raise
+        raise UsageError(f"{what}: your code raised {type(err).__name__}; nothing was measured") from None
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
@@ -508,8 +568,9 @@ def _receptive(args) -> int:
 
     from . import networks
 
-    spec = f"model {args.model!r}"
-    with _time_limit(args.timeout, spec):
+    spec = f"model {_quoted(args.model)}"
+    # what the reader's code prints goes to standard error: standard output stays the table (or the JSON)
+    with _time_limit(args.timeout, spec), contextlib.redirect_stdout(sys.stderr):
         name, model, size, stages = networks.load(args.model)
         if not any(isinstance(m, _spatial_layers()) for m in model.modules()):
             raise UsageError(f"{spec}: has no convolution or pooling layer, so nothing in it has a receptive field")
@@ -551,8 +612,11 @@ def _list(args) -> int:
 
 
 def _q(value) -> str:
-    """A value as a message quotes it: on one line, whatever it holds."""
+    """A value as a message quotes it: on one line, whatever it holds, and a long one (a path of
+    100,000 characters) cut in the middle to 200."""
     text = str(value)
+    if len(text) > 200:
+        text = text[:140] + "…" + text[-59:]
     return repr(text) if not text.isprintable() or not text or " " in text else text
 
 

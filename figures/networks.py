@@ -795,25 +795,27 @@ def load(spec: str) -> tuple[str, nn.Module, Optional[int], Optional[Sequence[tu
             model = zoo.MODELS[spec]()
         return spec, model, zoo.INPUT[spec], zoo.STAGES[spec]
     module_name, sep, function = spec.partition(":")
+    short = lambda text: repr(text if len(text) <= 40 else text[:40] + "…")  # noqa: E731 (a 100 KB spec: one short line)
+    name, shown = short(spec), short(module_name)
     if not sep or not module_name or not function.isidentifier():
-        raise ValueError(f"model {spec!r}: give one of {', '.join(zoo.MODELS)}, or module:function")
+        raise ValueError(f"model {name}: give one of {', '.join(zoo.MODELS)}, or module:function")
     if os.getcwd() not in sys.path:
         sys.path.insert(0, os.getcwd())
     try:
         module = importlib.import_module(module_name)
     except Exception as err:  # the reader's module: any error it raises is theirs, on one line
-        raise ValueError(f"model {spec!r}: cannot import {module_name!r}: {type(err).__name__}: "
-                         f"{str(err).strip().splitlines()[0] if str(err).strip() else ''}".rstrip(": ")) from None
+        raise ValueError(f"model {name}: cannot import {shown}: {type(err).__name__}: "
+                         f"{str(err).strip().splitlines()[0][:200] if str(err).strip() else ''}".rstrip(": ")) from None
     make = getattr(module, function, None)
     if not callable(make):
-        raise ValueError(f"model {spec!r}: {module_name} has no function {function!r}")
+        raise ValueError(f"model {name}: {module_name} has no function {short(function)}")
     try:
         model = make()
     except Exception as err:
-        raise ValueError(f"model {spec!r}: {function}() raised {type(err).__name__}: "
-                         f"{(str(err).strip().splitlines() or [''])[0]}".rstrip(": ")) from None
+        raise ValueError(f"model {name}: {function}() raised {type(err).__name__}: "
+                         f"{(str(err).strip().splitlines() or [''])[0][:200]}".rstrip(": ")) from None
     if not isinstance(model, nn.Module):
-        raise ValueError(f"model {spec!r}: {function}() returned {type(model).__name__}, not a torch.nn.Module")
+        raise ValueError(f"model {name}: {function}() returned {type(model).__name__}, not a torch.nn.Module")
     return spec, model, None, None
 
 
