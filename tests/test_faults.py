@@ -185,7 +185,8 @@ def test_an_interrupted_site_build_leaves_the_previous_site(tmp_path):
         else:
             process.send_signal(sig)
         out, err = process.communicate(timeout=120)
-        assert process.returncode in (0, 130), (fraction, sig, err)
+        # 0: it had finished; 130: it stopped; killed by the signal itself: it was just starting or ending
+        assert process.returncode in (0, 130, -sig), (fraction, sig, err)
         if process.returncode == 130:
             assert "Traceback" not in err and err.strip().splitlines() == ["build_site: interrupted"], err
         assert site_files(site) == before, (fraction, sig)  # the old site, or the same bytes built again
