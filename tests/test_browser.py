@@ -261,17 +261,8 @@ def test_figures_follow_the_theme_and_screenshots(browser, served, lang, scheme)
     visit.close()
 
 
-def test_offline_copy_works_from_the_file_system(browser, tmp_path):
-    import subprocess
-    import sys
-
-    target = tmp_path / "offline.zip"
-    r = subprocess.run([sys.executable, "scripts/build_site.py", "--offline", "--zip", str(target)], cwd=ROOT,
-                       capture_output=True, text=True)
-    assert r.returncode == 0, r.stderr
-    with zipfile.ZipFile(target) as z:
-        z.extractall(tmp_path)
-    root = tmp_path / "convolution-visualized"
+def test_offline_copy_works_from_the_file_system(browser, offline_copy):
+    root = offline_copy  # conftest.py: built once per run, unzipped
     visit = Visit(browser, (root / "index.html").as_uri(), locale="zh-CN")
     visit.page.wait_for_url(re.compile(r".*/zh/index\.html$"))
     visit.page.goto((root / "en" / "sliding-window.html").as_uri(), wait_until="load")
