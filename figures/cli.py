@@ -69,14 +69,26 @@ SIZE = re.compile(r"\s*(-?[0-9]+)\s*(?:[x×,]\s*(-?[0-9]+)\s*)?", re.ASCII)
 MAX_JOBS = max(64, os.cpu_count() or 1)
 
 
+def _whole(text: str, signs: str = "-"):
+    """``text`` as an integer if it is ASCII digits (int() would also take "５" or "٣"), else None;
+    a number of 4,000 digits or more is cut there (int() takes at most 4,300; all are too large)."""
+    if not re.fullmatch(rf"\s*[{signs}]?[0-9]+\s*", text, re.ASCII):
+        return None
+    return int(text.strip()[:4000])
+
+
+def _shown_number(value: int, text: str):
+    """A number in a message: itself, or the quoted text when it is too long to print."""
+    return value if value.bit_length() <= 130 else _quoted(text)
+
+
 def _int(option: str, minimum: int, maximum: int):
     def parse(text: str) -> int:
-        if not re.fullmatch(r"\s*-?[0-9]+\s*", text, re.ASCII):
+        value = _whole(text)
+        if value is None:
             raise argparse.ArgumentTypeError(f"{option} {text!r}: not an integer (digits 0-9 only)")
-        value = int(text.strip()[:4000])  # int() takes at most 4,300 digits; 4,000 are too many anyway
         if not minimum <= value <= maximum:
-            shown = value if value.bit_length() <= 130 else _quoted(text)
-            raise argparse.ArgumentTypeError(f"{option} {shown}: give an integer from {minimum} to {maximum}")
+            raise argparse.ArgumentTypeError(f"{option} {_shown_number(value, text)}: give an integer from {minimum} to {maximum}")
         return value
 
     parse.__name__ = option
@@ -270,15 +282,11 @@ def make_parser() -> Parser:
 def _number(option: str, low: int, high: int):
     """argparse type: an integer from low to high, or one line naming the option and the value."""
     def parse(text: str) -> int:
-        try:
-            if not re.fullmatch(r"\s*[-+]?[0-9]+\s*", text, re.ASCII):  # int() would also take "５" or "٣"
-                raise ValueError
-            value = int(text.strip()[:4000])  # int() takes at most 4,300 digits
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{_quoted(text)}: give a whole number of seconds") from None
+        value = _whole(text, signs="-+")
+        if value is None:
+            raise argparse.ArgumentTypeError(f"{_quoted(text)}: give a whole number of seconds")
         if not low <= value <= high:
-            shown = value if value.bit_length() <= 130 else _quoted(text)
-            raise argparse.ArgumentTypeError(f"{shown}: give {low} to {high} seconds")
+            raise argparse.ArgumentTypeError(f"{_shown_number(value, text)}: give {low} to {high} seconds")
         return value
     parse.__name__ = option
     return parse

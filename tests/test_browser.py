@@ -328,6 +328,17 @@ def open_search(page):
     )
 
 
+def wait_until_results_settle(page):
+    """Typing sends a query per key: wait until the list of results has stopped changing."""
+    previous = None
+    for _ in range(40):
+        current = page.inner_html(".md-search-result__list")
+        if current == previous:
+            break
+        previous = current
+        page.wait_for_timeout(400)
+
+
 def first_results(page, query):
     """(page path, highlighted words, words marked missing) of the first result, once the
     results for ``query`` are shown."""
@@ -336,13 +347,7 @@ def first_results(page, query):
         arg=query, timeout=20000)
     # typing sends a query per key ("步" before "步幅", whose results also mark 步幅 as a prefix):
     # wait until the results have stopped changing
-    previous = None
-    for _ in range(40):
-        current = page.inner_html(".md-search-result__list")
-        if current == previous:
-            break
-        previous = current
-        page.wait_for_timeout(400)
+    wait_until_results_settle(page)
     href = page.eval_on_selector(".md-search-result__item > a", "a => decodeURIComponent(a.getAttribute('href'))")
     marks = page.eval_on_selector_all(".md-search-result__item mark", "els => [...new Set(els.map(e => e.textContent))]")
     missing = page.eval_on_selector_all(".md-search-result__item del", "els => els.map(e => e.textContent)")
@@ -415,13 +420,7 @@ def settled_results(page, query):
                   (new URL(a.href).searchParams.get("h") || "").replace(/\\s+/g, "")
                     .endsWith(q.toLowerCase().split(/\\s+/).pop()))""",
         arg=query, timeout=20000)
-    previous = None
-    for _ in range(40):
-        current = page.inner_html(".md-search-result__list")
-        if current == previous:
-            break
-        previous = current
-        page.wait_for_timeout(400)
+    wait_until_results_settle(page)
     firsts = page.eval_on_selector_all(
         ".md-search-result__item", "items => items.map(li => [...li.querySelectorAll('a')].map("
         "a => decodeURIComponent(new URL(a.href).pathname + new URL(a.href).hash)))")
